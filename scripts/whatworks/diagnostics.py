@@ -7,8 +7,8 @@ reports every problem in every file. Only `report` formats them.
 from __future__ import annotations
 
 import difflib
-import os
 import enum
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,8 +149,9 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
 
 def display_path(path: Path) -> str:
     """A path as the user would type it: relative to the working directory when inside it."""
-    absolute = os.path.abspath(path)
-    cwd = os.getcwd()
+    # os.path, not pathlib: this runs once per file and Path.resolve() costs a system call per part.
+    absolute = os.path.abspath(path)  # noqa: PTH100
+    cwd = os.getcwd()  # noqa: PTH109
     if absolute.startswith(cwd + os.sep):
         return Path(absolute[len(cwd) + 1:]).as_posix()
     return Path(absolute).as_posix() if not path.is_absolute() else path.as_posix()

@@ -161,7 +161,7 @@ def load_text(text: str, path: Path, shown: str | None = None) -> LoadResult:
     try:
         data, problems = _build(text, shown)
     except yaml.MarkedYAMLError as exc:
-        return LoadResult(None, [_yaml_error(exc, shown)])
+        return LoadResult(None, [_yaml_error(exc, shown, text)])
     except yaml.reader.ReaderError as exc:
         line, col = _line_col(text, exc.position)
         what = f"character U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
@@ -174,10 +174,32 @@ def load_text(text: str, path: Path, shown: str | None = None) -> LoadResult:
     return LoadResult(Document(path, data, text), [])
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, shown: str) -> Diagnostic:
+_OPENING_QUOTE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s'"#:][^:#]*:\s+)?(["'])""")
+
+
+def _unclosed_quote(text: str, before_line: int) -> tuple[int, int] | None:
+    """The last line before a syntax error whose value opens a quote it never closes on that line."""
+    lines = text.splitlines()[:before_line]
+    for number in range(len(lines), 0, -1):
+        line = lines[number - 1]
+        match = _OPENING_QUOTE.match(line)
+        if not match:
+            continue
+        quote, rest = match.group(1), line[match.end():]
+        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else re.search(r"'(?!')", rest.replace("''", ""))
+        if not closed:
+            return number, match.start(1) + 1
+    return None
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, shown: str, text: str = "") -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = (exc.problem or "syntax error").strip()
+    unclosed = _unclosed_quote(text, line) if text else None
+    if unclosed and "quoted scalar" not in (exc.context or ""):
+        return _diag(shown, *unclosed, "WW101", "invalid YAML: this quoted text is never closed",
+                     f"add the closing quote mark (the parser stopped at line {line}, column {col}: {problem})")
     if "expected a single document" in (exc.context or ""):
         return _diag(shown, line, col, "WW109", "file holds more than one YAML document",
                      "one file holds one card (or source, or vocabulary); remove the '---' separator")

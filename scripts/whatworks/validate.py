@@ -225,7 +225,8 @@ class _CrossChecker:
             if not isinstance(value, str):
                 continue
             if value != item.path.stem:
-                self.at(item, (key,), "WW305", f"'{key}' is '{value}' but the file is {item.path.name}",
+                self.at(item, (key,), "WW308" if folder == "vocab" else "WW305",
+                        f"'{key}' is '{value}' but the file is {item.path.name}",
                         f"rename the file to {value}.yml, or set {key}: {item.path.stem}")
             if value in seen:
                 self.at(item, (key,), "WW304", f"'{value}' is also the {key} of {seen[value].shown}")
@@ -365,15 +366,19 @@ class _CrossChecker:
 
 def _check_quotes(files: list[_File], sources: Mapping[str, Source],
                   texts_dir: Path | None) -> tuple[list[Diagnostic], int]:
+    """Check quotes from the raw data, so a card with other problems still has its quotes checked."""
     problems: list[Diagnostic] = []
     missing_reported: set[str] = set()
     checked = 0
     source_files = {item.obj.id: item for item in files if isinstance(item.obj, Source)}
     for item in files:
-        if not isinstance(item.obj, Card) or item.doc is None:
+        if item.folder != "cards" or item.doc is None:
             continue
-        for index, entry in enumerate(item.obj.evidence):
-            source = sources.get(entry.source)
+        entries = item.doc.get(("evidence",))
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            if not isinstance(entry, dict) or not isinstance(entry.get("quote"), str):
+                continue
+            source = sources.get(str(entry.get("source")))
             if source is None or source.text_file is None:
                 continue
             path = texts_dir / source.text_file if texts_dir else None
@@ -391,7 +396,7 @@ def _check_quotes(files: list[_File], sources: Mapping[str, Source],
                                                "set texts_dir in mkdocs.yml or pass --texts DIR"))
                 continue
             checked += 1
-            miss = quotes.find(entry.quote, text)
+            miss = quotes.find(entry["quote"], text)
             if miss is not None:
                 span = item.doc.span(("evidence", index, "quote"))
                 closest = miss.closest if len(miss.closest) <= 240 else miss.closest[:237] + "..."
