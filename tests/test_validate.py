@@ -47,7 +47,8 @@ def test_markup_in_any_text_field_is_refused(tmp_path: Path) -> None:
     card = (CARD.format(id="c")
             .replace("statement: Practitioners", "statement: See [the report](https://x.org). Practitioners")
             .replace("benefit: Fathers felt safer", "benefit: Fathers &amp; carers felt safer")
-            .replace("approach: remote", "mechanism: \"Because \\u202E reversed text hides things.\"\napproach: remote"))
+            .replace("approach: remote",
+                     "mechanism: \"Because \\u202E reversed text hides things.\"\napproach: remote"))
     evidence = write_evidence(tmp_path, cards={"c": card})
     codes = {p[3] for p in problems(evidence)}
     assert codes == {"WW404", "WW405", "WW406"}

@@ -236,6 +236,9 @@ class PromiseRule(StrictModel):
     min_distinct_groups: int = Field(ge=1, le=1000, description="Distinct evidence groups across the findings.")
     min_confidence: Level = Field(description="Each counted finding has at least this confidence.")
     more_support_than_challenge: bool = Field(description="Supporting findings must outnumber challenges.")
+    exclude_groups: list[Text_1_60] = Field(default_factory=list, max_length=20, description="Evidence groups "
+                                            "that do not count as distinct participant groups (such as a report's "
+                                            "own narrative, which summarises the others).")
 
 
 class Questions(StrictModel):

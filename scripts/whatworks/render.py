@@ -1,0 +1,283 @@
+"""Render the synthesis into the site's pages: {source path: Markdown} via Jinja2 templates.
+
+Card text is data: Jinja2 autoescapes it into HTML, the `md` filter escapes it where it lands in
+Markdown, and `json_script` escapes it inside script elements. Only http(s) links are emitted.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from .model import CONCERNS, EFFECTS, LEVELS, VOCABULARIES, Card
+from .synthesise import Synthesis
+
+TEMPLATES = Path(__file__).parent / "templates"
+EFFECT_LABELS = {"benefit": "Benefit", "challenge": "Challenge", "mixed": "Mixed"}
+LEVEL_LABELS = {"high": "High", "moderate": "Moderate", "low": "Low", "very-low": "Very low"}
+CONCERN_LABELS = {"none": "No or very minor concerns", "minor": "Minor concerns", "moderate": "Moderate concerns",
+                  "serious": "Serious concerns"}
+VOCAB_SECTIONS = {"approaches": "approaches", "objectives": "objectives", "populations": "for-whom",
+                  "settings": "settings", "themes": "themes"}
+"""Vocabulary -> URL folder of its pages."""
+FACET_FIELDS = {"approaches": "approach", "objectives": "objectives", "populations": "populations",
+                "settings": "settings", "themes": "themes"}
+"""Vocabulary -> the table's URL filter parameter."""
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
+
+
+def md(text: str) -> Markup:
+    """Escape text for inline Markdown: HTML-escape, then backslash every Markdown-active character."""
+    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(text))).replace("\n", " "))  # noqa: S704 - escaped first
+
+
+def front_matter_value(text: str) -> Markup:
+    """A YAML-safe scalar for front matter (JSON strings are YAML)."""
+    return Markup(json.dumps(text, ensure_ascii=True))  # noqa: S704 - a JSON string literal
+
+
+def json_script(value: Any) -> Markup:
+    """JSON that is safe inside <script type="application/json">: nothing in it can close the element."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for raw, safe in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                      ("\u2029", "\\u2029")):
+        text = text.replace(raw, safe)
+    return Markup(text)  # noqa: S704 - every character that could end the element is escaped
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is http(s), else None: a second line of defence behind the validator."""
+    if not url:
+        return None
+    return url if urlsplit(url).scheme.lower() in ("http", "https") and not url.startswith("//") else None
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    site_name: str = "Evidence"
+    site_url: str | None = None
+    use_directory_urls: bool = True
+    edit_url: str | None = None
+    """Template for 'edit this card' links, with {path} for the card's path in the repository."""
+    evidence_path: str = "evidence"
+    """The evidence folder's path in the repository."""
+    downloads: tuple[tuple[str, int], ...] = ()
+    """Data files (name, size in bytes) offered on the data page."""
+
+
+def page_url(uri: str, directory_urls: bool = True) -> str:
+    """The URL path (relative to the site root) of a page's source path."""
+    stem = uri[:-3] if uri.endswith(".md") else uri
+    if not uri.endswith(".md"):
+        return uri
+    if directory_urls:
+        if stem == "index":
+            return ""
+        return (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
+    return stem + ".html"
+
+
+def relative(from_uri: str, to: str, directory_urls: bool = True) -> str:
+    """A link from one page to a page (source path ending .md) or a file, relative so the site works anywhere."""
+    here = page_url(from_uri, directory_urls)
+    base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+    target = page_url(to, directory_urls)
+    rel = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+    if target.endswith("/") or not target:
+        return "./" if rel == "." else rel + "/"
+    return rel
+
+
+class Renderer:
+    def __init__(self, synthesis: Synthesis, options: SiteOptions) -> None:
+        self.s = synthesis
+        self.base = synthesis.base
+        self.options = options
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(md=md, fm=front_matter_value, json_script=json_script, safe_url=safe_url,
+                                effect_label=EFFECT_LABELS.__getitem__, level_label=LEVEL_LABELS.__getitem__,
+                                concern_label=CONCERN_LABELS.__getitem__)
+        self.env.globals.update(EFFECTS=EFFECTS, LEVELS=LEVELS, CONCERNS=CONCERNS, VOCAB_SECTIONS=VOCAB_SECTIONS,
+                                site=options, headline=synthesis.headline, base=self.base, s=synthesis,
+                                map_index={(c.approach, c.objective): c for c in synthesis.map_cells},
+                                describe=describe_download)
+
+    def term_uri(self, vocabulary: str, term: str) -> str:
+        return f"{VOCAB_SECTIONS[vocabulary]}/{term}.md"
+
+    def _render(self, uri: str, template: str, **context: Any) -> str:
+        def href(to: str) -> str:
+            return relative(uri, to, self.options.use_directory_urls)
+
+        def term_href(vocabulary: str, term: str) -> str:
+            return href(self.term_uri(vocabulary, term))
+
+        def label(vocabulary: str, term: str) -> str:
+            return self.base.label(vocabulary, term)
+
+        def table_href(**filters: str) -> str:
+            query = urlencode(sorted((k, v) for k, v in filters.items() if v))
+            return href("evidence/index.md") + (f"?{query}" if query else "")
+
+        helpers: dict[str, Callable[..., Any]] = {
+            "href": href, "term_href": term_href, "label": label, "table_href": table_href,
+            "card_href": lambda card_id: href(f"cards/{card_id}.md"),
+            "source_href": lambda source_id: href(f"sources/{source_id}.md"),
+        }
+        return self.env.get_template(template).render(uri=uri, **helpers, **context)
+
+    def pages(self) -> dict[str, str]:
+        """Every generated page, by source path; sorted, so builds are deterministic."""
+        pages: dict[str, str] = {}
+        pages["index.md"] = self._render("index.md", "home.md.j2", cells=self._map_json("index.md"))
+        pages["evidence/index.md"] = self._render("evidence/index.md", "table.md.j2",
+                                                  table=self._table_json("evidence/index.md"))
+        pages["map.md"] = self._render("map.md", "map.md.j2", cells=self._map_json("map.md"))
+        pages["summary.md"] = self._render("summary.md", "summary.md.j2")
+        pages["questions/index.md"] = self._render("questions/index.md", "questions.md.j2")
+        for question in self.base.questions.questions:
+            uri = f"questions/{question.id}.md"
+            pages[uri] = self._render(uri, f"question-{self._question_kind(question.id, question.facets)}.md.j2",
+                                      question=question, rule=self.base.questions.promise_rule)
+        for card in self.base.cards:
+            uri = f"cards/{card.id}.md"
+            pages[uri] = self._render(uri, "card.md.j2", card=card, groups=self.s.groups(card),
+                                      edit_url=self._edit_url(card), cite=self._cite(card))
+        for vocabulary in VOCABULARIES:
+            vocab = self.base.vocabularies[vocabulary]
+            section = VOCAB_SECTIONS[vocabulary]
+            pages[f"{section}/index.md"] = self._render(f"{section}/index.md", "vocabulary.md.j2",
+                                                        vocabulary=vocabulary, vocab=vocab)
+            for term in vocab.terms:
+                uri = self.term_uri(vocabulary, term.id)
+                children = [t for t in vocab.terms if t.parent == term.id]
+                pages[uri] = self._render(uri, "term.md.j2", vocabulary=vocabulary, vocab=vocab, term=term,
+                                          children=children, cards=self.s.cards_for(vocabulary, term.id),
+                                          filter_key=FACET_FIELDS[vocabulary])
+        pages["sources/index.md"] = self._render("sources/index.md", "sources.md.j2")
+        for source in self.base.sources.values():
+            uri = f"sources/{source.id}.md"
+            cards = [c for c in self.base.cards if any(e.source == source.id for e in c.evidence)]
+            pages[uri] = self._render(uri, "source.md.j2", source=source, cards=cards)
+        pages["data/index.md"] = self._render("data/index.md", "data.md.j2", charts=self._survey_charts())
+        return dict(sorted(pages.items()))
+
+    @staticmethod
+    def _question_kind(question_id: str, facets: Sequence[str]) -> str:
+        if "effect" in facets and "themes" in facets and question_id != "promise":
+            return "benefits"
+        if question_id == "promise" or "populations" in facets:
+            return "promise"
+        if facets and facets[0] == "objectives":
+            return "objectives"
+        return "approaches"
+
+    def _edit_url(self, card: Card) -> str | None:
+        template = self.options.edit_url
+        if not template:
+            return None
+        path = f"{self.options.evidence_path}/{self.base.card_files[card.id]}"
+        return safe_url(template.format(path=path))
+
+    def _cite(self, card: Card) -> str:
+        from .export import cite_card  # the exports module is optional for rendering alone
+
+        return cite_card(self.base, card, site_name=self.options.site_name, site_url=self.options.site_url)
+
+    def _facets_json(self, names: tuple[str, ...]) -> dict[str, Any]:
+        facets: dict[str, Any] = {}
+        titles = {"approach": "Approach", "objectives": "Objective", "populations": "For whom",
+                  "settings": "Setting", "themes": "Theme", "effect": "Effect", "confidence": "Confidence"}
+        vocab_of = {"approach": "approaches", "objectives": "objectives", "populations": "populations",
+                    "settings": "settings", "themes": "themes"}
+        for name in names:
+            if name == "effect":
+                terms = [{"id": e, "label": EFFECT_LABELS[e]} for e in EFFECTS]
+            elif name == "confidence":
+                terms = [{"id": level, "label": LEVEL_LABELS[level]} for level in LEVELS]
+            else:
+                terms = [{"id": t.id, "label": t.label} for t in self.base.vocabularies[vocab_of[name]].terms]
+            facets[name] = {"label": titles[name], "terms": terms}
+        return facets
+
+    def _table_json(self, uri: str) -> dict[str, Any]:
+        rows = []
+        for card in self.base.cards:
+            rows.append({
+                "id": card.id, "url": relative(uri, f"cards/{card.id}.md", self.options.use_directory_urls),
+                "title": card.title, "statement": card.statement, "approach": card.approach,
+                "objectives": list(card.objectives), "effect": card.effect,
+                "populations": list(card.for_whom.populations), "settings": list(card.for_whom.settings),
+                "themes": list(card.themes), "confidence": card.confidence.level,
+                "sources": sorted({e.source for e in card.evidence}),
+            })
+        facets = self._facets_json(("approach", "objectives", "effect", "populations", "settings", "themes",
+                                    "confidence"))
+        return {"facets": facets, "rows": rows}
+
+    def _map_json(self, uri: str) -> dict[str, Any]:
+        findings = [{"id": c.id, "approach": c.approach, "objectives": list(c.objectives), "effect": c.effect,
+                     "confidence": c.confidence.level, "populations": list(c.for_whom.populations),
+                     "settings": list(c.for_whom.settings)} for c in self.base.cards]
+        return {
+            "approaches": [{"id": t.id, "label": t.label} for t in self.base.vocabularies["approaches"].terms],
+            "objectives": [{"id": t.id, "label": t.label} for t in self.base.vocabularies["objectives"].terms],
+            "facets": self._facets_json(("populations", "settings", "effect", "confidence")),
+            "findings": findings,
+            "table_url": relative(uri, "evidence/index.md", self.options.use_directory_urls),
+        }
+
+    def _survey_charts(self) -> list[dict[str, Any]]:
+        from .charts import survey_figure
+
+        return [{"id": f"ww-survey-{table.meta.id}", "table": table, "figure": survey_figure(table)}
+                for table in self.base.datasets.values()]
+
+
+_DOWNLOADS = {
+    "cards.csv": "Every finding, one row each, with its facets and confidence",
+    "cards.xlsx": "The findings, the quotes and the sources as an Excel workbook",
+    "cards.json": "Every finding with all its fields, as JSON",
+    "evidence.csv": "Every quote, with its finding, source and locator",
+    "sources.csv": "The sources, one row each",
+    "sources.json": "The sources, as JSON",
+    "sources.ris": "Citations of the sources (RIS: EndNote, Zotero, Mendeley)",
+    "sources.bib": "Citations of the sources (BibTeX)",
+    "sources.csl.json": "Citations of the sources (CSL-JSON)",
+    "datapackage.json": "Data dictionary: a Frictionless Data Package describing the CSV files",
+}
+
+
+def describe_download(name: str) -> str:
+    if name in _DOWNLOADS:
+        return _DOWNLOADS[name]
+    if name.startswith("schema/"):
+        return "JSON Schema for editors and validators: " + name.removeprefix("schema/").split(".")[0] + " files"
+    if name.startswith("survey-"):
+        return "Survey responses as tidy data: one row per statement and response level"
+    return "Data file"
+
+
+def render_pages(synthesis: Synthesis, options: SiteOptions) -> dict[str, str]:
+    return Renderer(synthesis, options).pages()
+
+
+def term_counts(synthesis: Synthesis, vocabulary: str) -> Mapping[str, int]:
+    return {term: len(ids) for term, ids in synthesis.by_term[vocabulary].items()}

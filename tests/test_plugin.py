@@ -1,0 +1,84 @@
+"""The MkDocs adapter, with real builds in a temporary folder."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, PluginError
+
+from evidence_fixture import CARD, write_evidence
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def make_project(root: Path, *, cards: dict[str, str] | None = None) -> Path:
+    write_evidence(root, cards=cards)
+    docs = root / "docs"
+    docs.mkdir(exist_ok=True)
+    (docs / "method.md").write_text("# Method\n\n<!-- whatworks:promise-rule -->\n")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Test site\nsite_url: https://example.org/site/\nrepo_url: https://example.org/repo\n"
+        "edit_uri: edit/main/docs/\ntheme:\n  name: material\n  font: false\n"
+        "plugins:\n  - whatworks:\n      texts_dir: texts\n")
+    return root / "mkdocs.yml"
+
+
+def build_site(config_file: Path, site: Path) -> None:
+    config = load_config(str(config_file), site_dir=str(site), strict=True)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+
+
+def test_a_build_generates_every_page_and_download(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build_site(make_project(tmp_path), site)
+    card = (site / "cards" / "online-groups-engage-fathers" / "index.html").read_text()
+    assert "Online groups made it easier for fathers to take part" in card
+    assert 'href="https://example.org/repo/edit/main/evidence/cards/online-groups-engage-fathers.yml"' in card
+    assert "https://example.org/site/cards/online-groups-engage-fathers/" in card
+    for page in ("index.html", "map/index.html", "evidence/index.html", "summary/index.html",
+                 "questions/benefits-and-challenges/index.html", "approaches/remote-group-delivery/index.html",
+                 "for-whom/fathers/index.html", "sources/report-2021/index.html", "data/index.html"):
+        assert (site / page).is_file(), page
+    for download in ("cards.csv", "cards.json", "cards.xlsx", "datapackage.json", "sources.ris",
+                     "schema/card.schema.json"):
+        assert (site / "downloads" / download).stat().st_size > 0, download
+    method = (site / "method" / "index.html").read_text()
+    assert "An approach shows promise for a group when two findings" in method
+    assert not (tmp_path / "docs" / "cards").exists(), "nothing is written into docs/"
+
+
+def test_invalid_evidence_fails_the_build_with_the_validators_messages(tmp_path: Path,
+                                                                          caplog: pytest.LogCaptureFixture) -> None:
+    bad = CARD.format(id="c").replace("approach: remote-group-delivery", "approach: remote-grup-delivery")
+    config_file = make_project(tmp_path, cards={"c": bad})
+    with pytest.raises((PluginError, Abort)):
+        build_site(config_file, tmp_path / "site")
+    assert "c.yml:5:11: error[WW301]: 'remote-grup-delivery' is not a term in vocab/approaches.yml" in caplog.text
+    assert "did you mean 'remote-group-delivery'?" in caplog.text
+    assert not (tmp_path / "site").exists(), "an invalid build writes no site"
+
+
+def _digests(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file() and not p.name.startswith("sitemap.xml")}
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING)
+    config_file = make_project(tmp_path / "one")
+    shutil.copytree(tmp_path / "one", tmp_path / "two")
+    build_site(config_file, tmp_path / "site-one")
+    build_site(tmp_path / "two" / "mkdocs.yml", tmp_path / "site-two")
+    one, two = _digests(tmp_path / "site-one"), _digests(tmp_path / "site-two")
+    assert one.keys() == two.keys()
+    assert [name for name in one if one[name] != two[name]] == []

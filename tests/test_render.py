@@ -1,0 +1,140 @@
+"""Rendering: links, escaping of hostile text on its way into Markdown, HTML and JSON, determinism."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+
+from evidence_fixture import write_evidence
+from whatworks.model import Card, Source
+from whatworks.render import SiteOptions, json_script, md, relative, render_pages
+from whatworks.synthesise import synthesise
+from whatworks.validate import EvidenceBase, validate
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(2)>",
+    "</script><script>alert(3)</script>",
+    "{{ config }} {% raw %} {# c #}",
+    "[click](javascript:alert(4)) ![x](javascript:alert(5))",
+    "&lt;b&gt; &amp; \" onmouseover=\"alert(6)",
+    "*bold* _it_ # not a heading | pipe",
+]
+EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "toc"]
+
+
+@pytest.fixture()
+def base(tmp_path: Path) -> EvidenceBase:
+    result = validate(write_evidence(tmp_path), tmp_path / "texts")
+    assert result.base is not None
+    return result.base
+
+
+def hostile_base(base: EvidenceBase) -> EvidenceBase:
+    """Hostile text placed straight into the typed model: the renderer must not rely on the validator."""
+    card = base.cards[0]
+    nasty = " ".join(HOSTILE)
+    data = card.model_dump()
+    data.update(title=nasty[:120], statement=nasty[:600], benefit=nasty[:400], mechanism=nasty[:800])
+    data["evidence"][0]["quote"] = nasty
+    data["evidence"][0]["locator"] = HOSTILE[1]
+    data["confidence"]["explanation"] = HOSTILE[2]
+    source = base.sources["report-2021"].model_dump()
+    source.update(title=HOSTILE[0], url="javascript:alert(7)", note=nasty)
+    return dataclasses.replace(base, cards=(Card.model_validate(data), *base.cards[1:]),
+                               sources={"report-2021": Source.model_validate(source)})
+
+
+class Inspector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[dict[str, str | None]] = []
+        self.handlers: list[str] = []
+        self.links: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self.scripts.append(dict(attrs))
+        self.handlers += [name for name, _ in attrs if name.startswith("on")]
+        self.links += [value or "" for name, value in attrs if name in ("href", "src")]
+        if tag == "img":
+            self.handlers.append("img")
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def html_of(page: str) -> str:
+    body = page.split("---\n", 2)[2] if page.startswith("---\n") else page
+    return markdown.markdown(body, extensions=EXTENSIONS)
+
+
+def test_hostile_text_comes_out_inert_in_every_page(base: EvidenceBase) -> None:
+    pages = render_pages(synthesise(hostile_base(base)), SiteOptions(site_name="Test <b>site</b>"))
+    card_page = pages["cards/online-groups-engage-fathers.md"]
+    for uri, page in pages.items():
+        inspector = Inspector()
+        inspector.feed(html_of(page))
+        assert all(s.get("type") == "application/json" for s in inspector.scripts), uri
+        assert inspector.handlers == [], uri
+        assert not any(link.lower().startswith(("javascript:", "data:", "vbscript:")) for link in inspector.links), uri
+    inspector = Inspector()
+    inspector.feed(html_of(card_page))
+    shown = "".join(inspector.text)
+    for text in HOSTILE:
+        assert text in shown, text
+    front_matter = card_page.split("---\n")[1]
+    assert json.loads(front_matter.split("\n")[0].removeprefix("title: ")) == " ".join(HOSTILE)[:120]
+
+
+def test_json_in_script_elements_cannot_close_them() -> None:
+    text = json_script({"t": "</script><!-- \u2028 &"})
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == {"t": "</script><!-- \u2028 &"}
+
+
+def test_markdown_escaping_keeps_text_literal() -> None:
+    rendered = markdown.markdown("# " + md("*a* _b_ [c](d) `e` <f> & # g"), extensions=EXTENSIONS)
+    assert rendered == "<h1 id=\"a-_b_-cd-e-f-g\">*a* _b_ [c](d) `e` &lt;f&gt; &amp; # g</h1>"
+
+
+def test_relative_links_between_pages() -> None:
+    assert relative("cards/x.md", "approaches/y.md") == "../../approaches/y/"
+    assert relative("index.md", "evidence/index.md") == "evidence/"
+    assert relative("evidence/index.md", "index.md") == "../"
+    assert relative("map.md", "downloads/cards.csv") == "../downloads/cards.csv"
+    assert relative("cards/x.md", "approaches/y.md", directory_urls=False) == "../approaches/y.html"
+
+
+def test_every_card_term_and_source_has_a_page_and_links_resolve(base: EvidenceBase) -> None:
+    pages = render_pages(synthesise(base), SiteOptions())
+    for card in base.cards:
+        assert f"cards/{card.id}.md" in pages
+    for name in ("approaches", "objectives", "for-whom", "settings", "themes", "sources"):
+        assert f"{name}/index.md" in pages
+    assert {"index.md", "map.md", "summary.md", "evidence/index.md", "data/index.md", "questions/index.md",
+            "questions/benefits-and-challenges.md"} <= set(pages)
+    for uri, page in pages.items():
+        inspector = Inspector()
+        inspector.feed(html_of(page))
+        here = Path("/site") / uri.removesuffix(".md").removesuffix("index")
+        for link in inspector.links:
+            if link.startswith(("http", "#")) or "downloads/" in link or "method/" in link or "contribute/" in link:
+                continue
+            target = (here / link.split("?")[0].split("#")[0]).resolve()
+            page_path = target.relative_to(Path("/site")).as_posix().strip("/")
+            assert (page_path + ".md" in pages or f"{page_path}/index.md" in pages
+                    or (page_path == "" and "index.md" in pages)), f"{uri}: {link}"
+
+
+def test_rendering_is_deterministic(base: EvidenceBase) -> None:
+    first = render_pages(synthesise(base), SiteOptions())
+    second = render_pages(synthesise(base), SiteOptions())
+    assert first == second
+    assert list(first) == sorted(first)
