@@ -115,7 +115,7 @@ class WhatworksPlugin(BasePlugin[WhatworksConfig]):
             markdown = markdown.replace(marker, text)
         return markdown
 
-    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:  # noqa: ARG002
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self._path(config, self.config.evidence_dir)))
         return server
 
