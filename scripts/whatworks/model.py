@@ -121,7 +121,7 @@ class Card(StrictModel):
                                  examples=["Practitioners found that fathers joined parenting groups online "
                                            "that they would not have attended in person."])
     approach: Slug = Field(description="The approach to blending: a term from vocab/approaches.yml.",
-                           examples=["remote-group-delivery"])
+                           examples=["remote-group-sessions"])
     objectives: list[Slug] = Field(min_length=1, max_length=10, description="What providers want to achieve: "
                                    "terms from vocab/objectives.yml.", examples=[["engage-fathers"]])
     effect: Effect = Field(description="Whether the finding is a benefit, a challenge or mixed.",
@@ -171,7 +171,7 @@ class Source(StrictModel):
 class Term(StrictModel):
     """A vocabulary term: one approach, objective, population, setting or theme."""
 
-    id: Slug = Field(description="A lowercase slug, unique in its vocabulary.", examples=["remote-group-delivery"])
+    id: Slug = Field(description="A lowercase slug, unique in its vocabulary.", examples=["remote-group-sessions"])
     label: Label = Field(description="Short name shown on the site.", examples=["Group sessions online"])
     definition: Definition = Field(description="What the term means, in plain language.")
     parent: Slug | None = Field(None, description="A broader term in the same vocabulary.")
