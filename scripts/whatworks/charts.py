@@ -32,7 +32,7 @@ def survey_figure(table: DatasetTable) -> dict[str, Any]:
         ))
     figure.update_layout(
         barmode="stack", template="none", height=120 + 70 * len(statements),
-        margin={"l": 10, "r": 10, "t": 10, "b": 40}, legend={"orientation": "h", "y": -0.15},
+        margin={"l": 10, "r": 10, "t": 10, "b": 40}, legend={"orientation": "h", "y": -0.15, "traceorder": "normal"},
         xaxis={"title": {"text": "% of practitioners answering"}, "range": [0, 100]},
         yaxis={"autorange": "reversed", "automargin": True},
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
