@@ -6,12 +6,16 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import get_args
 
 import click
+from pydantic import ValidationError
 
-from . import __version__, report
+from . import __version__, report, scaffold
 from .config import DEFAULT_EVIDENCE_DIR, texts_dir_from
+from .model import VOCABULARIES, Card, Source, SourceType
 from .schema import export as export_schemas
+from .textsafety import url_problem
 from .validate import validate as validate_evidence
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -27,7 +31,7 @@ _FORMAT = click.option("--format", "fmt", type=click.Choice(report.FORMATS), def
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="whatworks")
 def main() -> None:
-    """Evidence cards to a 'what works, for whom' site: validate, check quotes, export schemas."""
+    """Evidence cards to a 'what works, for whom' site: start, validate and check evidence files."""
 
 
 def _resolve_texts(texts_dir: Path | None) -> Path | None:
@@ -80,6 +84,263 @@ def schema(out_dir: Path) -> None:
     if not written and not refused:
         click.echo(f"schemas in {out_dir.as_posix()} are up to date")
     sys.exit(EXIT_PROBLEMS if refused else EXIT_OK)
+
+
+_EVIDENCE_DIR = click.option("--evidence-dir", type=click.Path(file_okay=False, path_type=Path),
+                             default=Path(DEFAULT_EVIDENCE_DIR), show_default=True,
+                             help="The evidence folder (with cards/, sources/ and vocab/).")
+_YES = click.option("--yes", "-y", is_flag=True,
+                    help="Ask nothing: take every answer from the flags, as when not run in a terminal.")
+_ID = click.option("--id", "new_id", help="The id and file name (default: derived from the title or label).")
+
+
+def _interactive(yes: bool) -> bool:
+    """Ask questions only in a terminal: in a script or CI a missing answer is a usage error instead."""
+    return not yes and sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Repeated flags, each of which may also hold a comma-separated list."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _require(named: dict[str, object]) -> None:
+    missing = [flag for flag, value in named.items() if not value]
+    if missing:
+        raise click.UsageError(f"missing {', '.join(missing)} (run it in a terminal to be asked, or pass "
+                               f"{'it' if len(missing) == 1 else 'them'} as flags)")
+
+
+def _evidence(evidence_dir: Path) -> scaffold.Catalogue:
+    if not (evidence_dir / "cards").is_dir():
+        raise click.BadParameter(f"'{evidence_dir.as_posix()}' has no cards/ folder; run this from the repository "
+                                 "folder, or pass the evidence folder", param_hint="--evidence-dir")
+    return scaffold.load_catalogue(evidence_dir)
+
+
+def _fail_usage(problems: list[str]) -> None:
+    if problems:
+        raise click.UsageError("\n".join(problems))
+
+
+def _finish(outcome: scaffold.Outcome, kind: str, verb: str = "wrote") -> None:
+    if not outcome.ok:
+        for problem in outcome.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(outcome.exit_code)
+    click.echo(f"{verb} {outcome.path.as_posix()}")
+    for note in outcome.notes:
+        click.echo(f"note: {note}")
+    click.echo(scaffold.next_steps(kind, outcome.path))
+    sys.exit(EXIT_OK)
+
+
+def _summary(answers: dict[str, object]) -> str:
+    """The answers, one per line, shown before the file is written."""
+    def shown(value: object) -> str:
+        if isinstance(value, tuple):
+            return ", ".join(value) if value else "(none yet: fill in later)"
+        return "(none)" if value in (None, "") else str(value)
+    return "\n".join(f"  {name + ':':<13}{shown(value)}" for name, value in answers.items())
+
+
+def _cancelled() -> None:
+    click.echo("cancelled: nothing was written", err=True)
+    sys.exit(EXIT_PROBLEMS)
+
+
+@main.group()
+def new() -> None:
+    """Start a card, source or vocabulary term from a commented template (never overwrites a file)."""
+
+
+@new.command("card")
+@click.option("--title", default="", help="The finding as a plain-language headline; the id is derived from it.")
+@_ID
+@click.option("--source", default="", help="Id of the source the quotes come from (a file in sources/).")
+@click.option("--approach", default="", help="A term from vocab/approaches.yml.")
+@click.option("--objective", "objectives", multiple=True, help="A term from vocab/objectives.yml (repeatable).")
+@click.option("--effect", default="", help="benefit, challenge or mixed.")
+@click.option("--population", "populations", multiple=True, help="A term from vocab/populations.yml (repeatable).")
+@click.option("--setting", "settings", multiple=True, help="A term from vocab/settings.yml (repeatable).")
+@click.option("--theme", "themes", multiple=True, help="A term from vocab/themes.yml (repeatable).")
+@_EVIDENCE_DIR
+@_YES
+def new_card(title: str, new_id: str | None, source: str, approach: str, objectives: tuple[str, ...], effect: str,
+             populations: tuple[str, ...], settings: tuple[str, ...], themes: tuple[str, ...],
+             evidence_dir: Path, yes: bool) -> None:
+    """Write evidence/cards/<id>.yml: your choices filled in, a commented placeholder for the rest.
+
+    Terms may be typed as ids, labels or synonyms; a near miss gets "did you mean ...?".
+    """
+    catalogue = _evidence(evidence_dir)
+    interactive = _interactive(yes)
+    objectives, populations, settings, themes = (_split(v) for v in (objectives, populations, settings, themes))
+    if not interactive:
+        _require({"--title": title, "--source": source, "--approach": approach, "--objective": objectives,
+                  "--effect": effect, "--population": populations})
+    if interactive and not catalogue.sources and not source:
+        click.echo(f"error: there is no source in {(evidence_dir / 'sources').as_posix()}/ yet; "
+                   "add one first with: whatworks new source", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    problems: list[str] = []
+    low, high = scaffold.text_limits(Card, "title")
+    if title and not low <= len(title.strip()) <= high:
+        problems.append(f"--title must be {low} to {high} characters, not {len(title.strip())}")
+    if new_id is not None and not scaffold.is_slug(new_id):
+        problems.append(f"--id must be a lowercase slug (a-z, 0-9, single hyphens): did you mean "
+                        f"'{scaffold.slugify(new_id)}'?")
+
+    def one(flag: str, value: str, vocabulary: str, what: str) -> str:
+        if not value:
+            return ""
+        fallback = ("add it first: whatworks new source" if vocabulary == "sources" else
+                    f"see the terms there, or add one: whatworks new term {vocabulary}")
+        ids, found = scaffold.resolve_all([value], catalogue.options(vocabulary), what,
+                                          "" if vocabulary == "effects" else fallback)
+        problems.extend(f"{flag}: {p}" for p in found)
+        return ids[0] if ids else ""
+
+    def many(flag: str, values: tuple[str, ...], vocabulary: str) -> tuple[str, ...]:
+        ids, found = scaffold.resolve_all(values, catalogue.options(vocabulary), f"a term in vocab/{vocabulary}.yml",
+                                          f"see the terms there, or add one: whatworks new term {vocabulary}")
+        problems.extend(f"{flag}: {p}" for p in found)
+        return tuple(ids)
+
+    given = scaffold.CardDraft(
+        title=title.strip(),
+        source=one("--source", source, "sources", f"a source in {(evidence_dir / 'sources').as_posix()}/"),
+        approach=one("--approach", approach, "approaches", "a term in vocab/approaches.yml"),
+        objectives=many("--objective", objectives, "objectives"),
+        effect=one("--effect", effect, "effects", "an effect (benefit, challenge or mixed)"),
+        populations=many("--population", populations, "populations"),
+        settings=many("--setting", settings, "settings"),
+        themes=many("--theme", themes, "themes"),
+        id=new_id or "",
+    )
+    _fail_usage(problems)
+    cards = evidence_dir / "cards"
+
+    def taken(card_id: str) -> str | None:
+        path = cards / f"{card_id}.yml"
+        return f"{path.as_posix()} already exists: choose another title" if path.exists() else None
+
+    draft = given
+    if interactive:
+        from . import prompts  # loaded only when a terminal will use it
+
+        if given.card_id and taken(given.card_id):  # say so now, not after every question
+            _finish(scaffold.exists(cards / f"{given.card_id}.yml"), "card")
+        try:
+            draft = prompts.ask_card(catalogue, given, taken)
+            path = cards / f"{draft.card_id}.yml"
+            if not prompts.confirm_write(_summary({
+                "id": draft.card_id, "source": draft.source, "approach": draft.approach,
+                "objectives": draft.objectives, "effect": draft.effect, "populations": draft.populations,
+                "settings": draft.settings, "themes": draft.themes}), path.as_posix()):
+                _cancelled()
+        except prompts.CancelledError:
+            _cancelled()
+    _finish(scaffold.write_new(cards / f"{draft.card_id}.yml", scaffold.card_text(draft)), "card")
+
+
+@new.command("source")
+@click.option("--title", default="", help="The source's full title.")
+@_ID
+@click.option("--type", "kind", default="", help="Kind of document: " + ", ".join(get_args(SourceType)) + ".")
+@click.option("--organisation", default=None, help="Publisher or organisation.")
+@click.option("--year", type=int, default=None, help="Year of publication.")
+@click.option("--url", default=None, help="An https address where the source can be found.")
+@_EVIDENCE_DIR
+@_YES
+def new_source(title: str, new_id: str | None, kind: str, organisation: str | None, year: int | None,
+               url: str | None, evidence_dir: Path, yes: bool) -> None:
+    """Write evidence/sources/<id>.yml, named organisation-year-title (e.g. oneplusone-2021-blended-practice)."""
+    _evidence(evidence_dir)
+    interactive = _interactive(yes)
+    if not interactive:
+        _require({"--title": title, "--type": kind})
+    problems: list[str] = []
+    kinds = [scaffold.Option(k, k) for k in get_args(SourceType)]
+    if kind:
+        resolved, found = scaffold.resolve_all([kind], kinds, "a kind of document")
+        problems += [f"--type: {p}" for p in found]
+        kind = resolved[0] if resolved else ""
+    given = scaffold.SourceDraft(title.strip(), kind, organisation, year, url, new_id or "")
+    if new_id is not None and not scaffold.is_slug(new_id):
+        problems.append(f"--id must be a lowercase slug: did you mean '{scaffold.slugify(new_id)}'?")
+    bad_url = url_problem(url) if url else None
+    if bad_url:
+        problems.append(f"--url: {bad_url[0]}")
+    fields = {"title": given.title, "organisation": organisation, "year": year, "url": url}
+    try:
+        Source.model_validate({"id": "x", "type": "report", **{k: v for k, v in fields.items() if v}})
+    except ValidationError as exc:
+        problems += [f"--{e['loc'][0]}: {e['msg']}" for e in exc.errors(include_url=False)]
+    _fail_usage(problems)
+    sources = evidence_dir / "sources"
+
+    def taken(source_id: str) -> str | None:
+        path = sources / f"{source_id}.yml"
+        return f"{path.as_posix()} already exists" if path.exists() else None
+
+    draft = given
+    if interactive:
+        from . import prompts  # loaded only when a terminal will use it
+
+        try:
+            draft = prompts.ask_source(given, taken)
+            path = sources / f"{draft.source_id}.yml"
+            if not prompts.confirm_write(_summary({
+                "id": draft.source_id, "title": draft.title, "type": draft.type,
+                "organisation": draft.organisation, "year": draft.year, "url": draft.url}), path.as_posix()):
+                _cancelled()
+        except prompts.CancelledError:
+            _cancelled()
+    _finish(scaffold.write_new(sources / f"{draft.source_id}.yml", scaffold.source_text(draft)), "source")
+
+
+@new.command("term")
+@click.argument("vocabulary")
+@click.option("--label", default="", help="The term's short name, as readers see it; the id is derived from it.")
+@_ID
+@click.option("--definition", default="", help="What the term means, in plain language.")
+@click.option("--synonym", "synonyms", multiple=True, help="Another name readers may search for (repeatable).")
+@click.option("--parent", default=None, help="A broader term in the same vocabulary.")
+@_EVIDENCE_DIR
+@_YES
+def new_term(vocabulary: str, label: str, new_id: str | None, definition: str, synonyms: tuple[str, ...],
+             parent: str | None, evidence_dir: Path, yes: bool) -> None:
+    """Add a term at the end of evidence/vocab/VOCABULARY.yml, keeping the file's comments and layout."""
+    catalogue = _evidence(evidence_dir)
+    vocabularies = [scaffold.Option(v, v) for v in VOCABULARIES]
+    names, found = scaffold.resolve_all([vocabulary], vocabularies, "a vocabulary (" + ", ".join(VOCABULARIES) + ")")
+    if found:
+        raise click.BadParameter(found[0], param_hint="VOCABULARY")
+    vocabulary = names[0]
+    interactive = _interactive(yes)
+    if not interactive:
+        _require({"--label": label, "--definition": definition})
+    given = scaffold.TermDraft(label.strip(), definition.strip(), _split(synonyms), parent, new_id or "")
+    if new_id is not None and not scaffold.is_slug(new_id):
+        raise click.BadParameter(f"must be a lowercase slug: did you mean '{scaffold.slugify(new_id)}'?",
+                                 param_hint="--id")
+    draft: scaffold.TermDraft | None = given
+    if interactive:
+        from . import prompts  # loaded only when a terminal will use it
+
+        try:
+            draft = prompts.ask_term(catalogue.options(vocabulary), vocabulary, given)
+        except prompts.CancelledError:
+            _cancelled()
+        if draft is None:
+            _cancelled()
+    assert draft is not None
+    _fail_usage([f"--{p}" for p in scaffold.term_problems(draft)])
+    outcome, _ = scaffold.add_term(evidence_dir / "vocab" / f"{vocabulary}.yml", vocabulary, draft)
+    if outcome.exit_code == EXIT_USAGE:
+        raise click.UsageError(outcome.problems[0])
+    _finish(outcome, "term", verb=f"added '{draft.term_id}' to")
 
 
 def run() -> None:
