@@ -82,3 +82,16 @@ def test_two_builds_are_byte_identical(tmp_path: Path, caplog: pytest.LogCapture
     one, two = _digests(tmp_path / "site-one"), _digests(tmp_path / "site-two")
     assert one.keys() == two.keys()
     assert [name for name in one if one[name] != two[name]] == []
+
+
+def test_a_failed_build_leaves_the_previous_site_as_it_was(tmp_path: Path) -> None:
+    """The evidence is validated in on_config, before MkDocs cleans site/: a failure changes nothing there."""
+    config_file = make_project(tmp_path)
+    site = tmp_path / "site"
+    build_site(config_file, site)
+    before = _digests(site)
+    card = tmp_path / "evidence" / "cards" / "online-groups-engage-fathers.yml"
+    card.write_text(card.read_text().replace("effect: benefit", "effect: benefitt"))
+    with pytest.raises((PluginError, Abort)):
+        build_site(config_file, site)
+    assert _digests(site) == before
