@@ -176,7 +176,7 @@ def test_python_m_runs_without_a_traceback_on_garbage(tmp_path: Path) -> None:
                           text=True, env=env, check=False)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
-    assert "x.yml:1:1: error[WW106]: file is UTF-16, not UTF-8" in proc.stdout
+    assert "x.yml:1:1: error[WW106]: file is UTF-32, not UTF-8" in proc.stdout
     assert "y.yml:1:1: error[WW106]: file contains a NUL byte; it is binary, not text" in proc.stdout
 
 

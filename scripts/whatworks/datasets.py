@@ -34,6 +34,11 @@ class DatasetTable:
         return sum(c.count for c in self.cells if c.statement == statement)
 
 
+def row_breaks(row: list[str]) -> int:
+    """Line breaks inside quoted values: csv's line_num is the row's last line, not its first."""
+    return sum(value.count("\n") for value in row)
+
+
 def check_dataset(meta: Dataset, csv_path: Path, shown: str) -> tuple[DatasetTable | None, list[Diagnostic]]:
     def problem(line: int, col: int, code: str, message: str, hint: str | None = None) -> Diagnostic:
         return Diagnostic(shown, line, col, code, message, hint=hint)
@@ -45,8 +50,14 @@ def check_dataset(meta: Dataset, csv_path: Path, shown: str) -> tuple[DatasetTab
                               f"put {meta.file} beside {meta.id}.yml")]
     except UnicodeDecodeError:
         return None, [problem(1, 1, "WW601", "the dataset file is not UTF-8", "save it as UTF-8")]
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or [h.strip() for h in rows[0]] != HEADER:
+    reader = csv.reader(io.StringIO(text))
+    numbered: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            numbered.append((reader.line_num - row_breaks(row), row))
+    except csv.Error as exc:
+        return None, [problem(reader.line_num, 1, "WW601", f"the CSV file cannot be read: {exc}")]
+    if not numbered or [h.strip() for h in numbered[0][1]] != HEADER:
         return None, [problem(1, 1, "WW601", "the first line must be the header " + ",".join(HEADER))]
 
     statements = {s.id for s in meta.statements}
@@ -54,7 +65,7 @@ def check_dataset(meta: Dataset, csv_path: Path, shown: str) -> tuple[DatasetTab
     problems: list[Diagnostic] = []
     found: dict[tuple[str, str], Cell] = {}
     lines: dict[tuple[str, str], int] = {}
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in numbered[1:]:
         if not any(field.strip() for field in row):
             continue
         if len(row) != len(HEADER):

@@ -102,14 +102,18 @@ def _diag(path: str, line: int, col: int, code: str, message: str, hint: str | N
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    """1-based line and column of a character index, counting \\n, \\r\\n and a lone \\r as line ends."""
+    before = text[:index].replace("\r\n", "\n").replace("\r", "\n")
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
     return line, col
 
 
 def decode(raw: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
     """Bytes to text, or a diagnostic saying exactly which byte is not UTF-8."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return None, [_diag(shown, 1, 1, "WW106", "file is UTF-32, not UTF-8", "save the file as UTF-8")]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
         return None, [_diag(shown, 1, 1, "WW106", "file is UTF-16, not UTF-8", "save the file as UTF-8")]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -130,6 +134,15 @@ def decode(raw: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
     return text, []
 
 
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a byte-order mark: ASCII text with a NUL beside every character."""
+    sample = raw[:200]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return False
+    evens, odds = sample[0::2], sample[1::2]
+    return evens.count(0) > 0.9 * len(evens) or odds.count(0) > 0.9 * len(odds)
+
+
 def load_file(path: Path, shown: str | None = None) -> LoadResult:
     """Load one evidence file; every problem comes back as a diagnostic, never an exception."""
     shown = shown or path.as_posix()
@@ -147,23 +160,28 @@ def load_file(path: Path, shown: str | None = None) -> LoadResult:
     return load_text(text, path, shown)
 
 
+_UNICODE_BREAKS = re.compile("[\u0085\u2028\u2029]")
+"""libyaml ends lines at these, editors do not: every later position would be off."""
+
+
 def load_text(text: str, path: Path, shown: str | None = None) -> LoadResult:
     shown = shown or path.as_posix()
     if not text.strip():
         return LoadResult(None, [_diag(shown, 1, 1, "WW107", "file is empty")])
-    tabs = [] if "\t" not in text else [
-        _diag(shown, *_line_col(text, m.end() - 1), "WW105", "tab character used for indentation",
-              "indent with spaces (two per level)")
-        for m in _TAB_INDENT.finditer(text)
-    ]
-    if tabs:
-        return LoadResult(None, tabs)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    odd_break = _UNICODE_BREAKS.search(text)
+    if odd_break:
+        return LoadResult(None, [_diag(shown, *_line_col(text, odd_break.start()), "WW106",
+                                       f"character U+{ord(odd_break.group()):04X} is not allowed in YAML",
+                                       "delete it; evidence files hold printable text only")])
     try:
         data, problems = _build(text, shown)
     except yaml.MarkedYAMLError as exc:
-        return LoadResult(None, [_yaml_error(exc, shown, text)])
+        tabs = _tab_indentation(text, shown)
+        return LoadResult(None, tabs or [_yaml_error(exc, shown, text)])
     except yaml.reader.ReaderError as exc:
-        line, col = _line_col(text, exc.position)
+        index = _char_index(text, exc.position)
+        line, col = _line_col(text, index)
         what = f"character U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
         return LoadResult(None, [_diag(shown, line, col, "WW106", f"{what} is not allowed in YAML",
                                        "delete it; evidence files hold printable text only")])
@@ -172,6 +190,21 @@ def load_text(text: str, path: Path, shown: str | None = None) -> LoadResult:
     if problems or data is None:
         return LoadResult(None, problems)
     return LoadResult(Document(path, data, text), [])
+
+
+def _tab_indentation(text: str, shown: str) -> list[Diagnostic]:
+    """Tabs in indentation, reported only when parsing failed: inside a block scalar a tab is text."""
+    if "\t" not in text:
+        return []
+    return [_diag(shown, *_line_col(text, m.end() - 1), "WW105", "tab character used for indentation",
+                  "indent with spaces (two per level)") for m in _TAB_INDENT.finditer(text)]
+
+
+def _char_index(text: str, position: int) -> int:
+    """libyaml's C reader reports a byte offset into the UTF-8 text; Python's, a character index."""
+    if _Loader is yaml.SafeLoader:  # pragma: no cover - PyYAML without libyaml
+        return position
+    return len(text.encode("utf-8")[:position].decode("utf-8", errors="ignore"))
 
 
 _OPENING_QUOTE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s'"#:][^:#]*:\s+)?(["'])""")
@@ -196,6 +229,18 @@ def _yaml_error(exc: yaml.MarkedYAMLError, shown: str, text: str = "") -> Diagno
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = (exc.problem or "syntax error").strip()
+    lines = text.splitlines() if text else []
+    if ("escape" in problem or "hexdecimal" in problem) and 0 < line <= len(lines):
+        backslash = lines[line - 1].rfind("\\", 0, col)
+        if backslash >= 0:
+            escape = lines[line - 1][backslash: backslash + 2]
+            return _diag(shown, line, backslash + 1, "WW101",
+                         f"invalid YAML: invalid escape sequence '{escape}' in double-quoted text",
+                         "in double quotes a backslash starts an escape: write \\\\ for a backslash, "
+                         "or use single quotes")
+    if problem.startswith("mapping values are not allowed"):
+        return _diag(shown, line, col, "WW101", "invalid YAML: mapping values are not allowed in this context",
+                     "a colon followed by a space starts a new field; put the whole text in quotes")
     unclosed = _unclosed_quote(text, line) if text else None
     if unclosed and "quoted scalar" not in (exc.context or ""):
         return _diag(shown, *unclosed, "WW101", "invalid YAML: this quoted text is never closed",
@@ -331,21 +376,23 @@ class _Walker:
         self.value_spans: dict[Loc, Span] = {}
         self.key_spans: dict[Loc, Span] = {}
 
-    def walk(self, node: yaml.Node | None, loc: Loc) -> None:
-        if node is None:
-            return
-        mark = node.start_mark
-        self.value_spans[loc] = Span(mark.line + 1, mark.column + 1)
-        if isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                self.walk(item, (*loc, i))
-        elif isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    key_loc = (*loc, key_node.value)
-                    if key_loc not in self.key_spans:
-                        self.key_spans[key_loc] = Span(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                        self.walk(value_node, key_loc)
+    def walk(self, root: yaml.Node | None, loc: Loc) -> None:
+        """Iterative, so a deeply nested file (libyaml allows 999 levels) cannot exhaust the stack."""
+        stack: list[tuple[yaml.Node, Loc]] = [(root, loc)] if root is not None else []
+        while stack:
+            node, here = stack.pop()
+            mark = node.start_mark
+            self.value_spans[here] = Span(mark.line + 1, mark.column + 1)
+            if isinstance(node, yaml.SequenceNode):
+                stack.extend((item, (*here, i)) for i, item in enumerate(node.value))
+            elif isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, yaml.ScalarNode):
+                        key_loc = (*here, key_node.value)
+                        if key_loc not in self.key_spans:
+                            self.key_spans[key_loc] = Span(key_node.start_mark.line + 1,
+                                                           key_node.start_mark.column + 1)
+                            stack.append((value_node, key_loc))
 
 
 def _scalar(value: str, style: str | None, implicit: tuple[bool, bool]) -> Any:
@@ -359,7 +406,10 @@ def _scalar(value: str, style: str | None, implicit: tuple[bool, bool]) -> Any:
         if value in ("false", "False", "FALSE"):
             return False
         if _INT.fullmatch(value):
-            return int(value)
+            try:
+                return int(value)
+            except ValueError:  # more digits than Python converts (4,300): still a number, not text
+                return float(value)
         if _FLOAT.fullmatch(value):
             return float(value)
     return value

@@ -55,6 +55,7 @@ Mechanism = Text_20_800
 Locator = Text_3_200
 GroupName = Text_1_60
 Quote = Text_10_2000
+QUOTE_MAX = 2000
 Explanation = Text_10_300
 Label = Text_2_80
 Definition = Text_20_400

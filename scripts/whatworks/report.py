@@ -3,11 +3,38 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Sequence
 
 from .diagnostics import Diagnostic
 
 FORMATS = ("text", "json", "github")
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_HIDDEN = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp", "Cn"}
+
+
+def printable(text: str) -> str:
+    """Escape what a terminal or annotation would hide or obey (controls, bidi overrides, private use,
+    undecodable file-name bytes), so user text cannot forge or reorder a line of output."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch in _NAMED:
+            out.append(_NAMED[ch])
+        elif unicodedata.category(ch) in _HIDDEN:
+            code = ord(ch)
+            if 0xDC80 <= code <= 0xDCFF:  # a file-name byte that was not UTF-8 (surrogateescape)
+                out.append(f"\\x{code - 0xDC00:02x}")
+            elif code < 0x100:
+                out.append(f"\\x{code:02x}")
+            else:
+                out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _plural(count: int, word: str) -> str:
@@ -32,17 +59,18 @@ def summary(diagnostics: Sequence[Diagnostic], files_checked: int, quotes_checke
 def as_text(diagnostics: Sequence[Diagnostic]) -> str:
     lines = []
     for d in diagnostics:
-        lines.append(f"{d.path}:{d.line}:{d.col}: {d.severity.value}[{d.code}]: {d.message}")
+        lines.append(f"{printable(d.path)}:{d.line}:{d.col}: {d.severity.value}[{d.code}]: {printable(d.message)}")
         if d.hint:
-            lines.append(f"  help: {d.hint}")
+            lines.append(f"  help: {printable(d.hint)}")
     return "\n".join(lines)
 
 
 def as_json(diagnostics: Sequence[Diagnostic], files_checked: int, quotes_checked: int = 0) -> str:
     return json.dumps({
         "diagnostics": [
-            {"path": d.path, "line": d.line, "col": d.col, "code": d.code, "severity": d.severity.value,
-             "message": d.message, "hint": d.hint}
+            {"path": printable(d.path), "line": d.line, "col": d.col, "code": d.code,
+             "severity": d.severity.value, "message": printable(d.message),
+             "hint": printable(d.hint) if d.hint else None}
             for d in diagnostics
         ],
         "errors": sum(d.is_error for d in diagnostics),
@@ -65,8 +93,8 @@ def as_github(diagnostics: Sequence[Diagnostic]) -> str:
     lines = []
     for d in diagnostics:
         level = "error" if d.is_error else "warning"
-        message = d.message + (f" ({d.hint})" if d.hint else "")
-        lines.append(f"::{level} file={_escape_property(d.path)},line={d.line},col={d.col},"
+        message = printable(d.message) + (f" ({printable(d.hint)})" if d.hint else "")
+        lines.append(f"::{level} file={_escape_property(printable(d.path))},line={d.line},col={d.col},"
                      f"title={_escape_property(d.code)}::{_escape_data(message)}")
     return "\n".join(lines)
 

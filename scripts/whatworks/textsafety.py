@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 _RULES: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
     ("WW403", re.compile(r"\{\{|\{%|\{#|%\}|\}\}"), "template syntax", "write it without braces"),
     ("WW402", re.compile(r"<[A-Za-z/!?][^<>\n]{0,40}>?"), "HTML markup", "write plain text; the site formats it"),
-    ("WW404", re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|!?\[[^\]\n]+\]\[[^\]\n]*\]"), "a Markdown link or image",
+    # Bounded, bracket-free repeats: a run of '[' cannot make the search quadratic.
+    ("WW404", re.compile(r"!?\[[^\[\]\n]{0,500}\]\([^()\n]{0,2000}\)|!?\[[^\[\]\n]{1,500}\]\[[^\[\]\n]{0,500}\]"),
+     "a Markdown link or image",
      "write plain text; cite sources in 'evidence' and links in a source's 'url'"),
     ("WW405", re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"), "an HTML entity",
      "write the character itself"),
@@ -59,4 +61,11 @@ def url_problem(value: str) -> tuple[str, str] | None:
                 "use the site's ASCII address")
     if not re.fullmatch(r"[A-Za-z0-9.-]+", host):
         return f"host name '{host}' is not valid", "check the address"
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port is not None and not 1 <= port <= 65535:
+        shown_port = parts.netloc.rsplit(":", 1)[-1]
+        return f"link has an invalid port: {shown_port}", "remove the port, or use one from 1 to 65535"
     return None

@@ -14,7 +14,7 @@ from . import quotes
 from .datasets import DatasetTable, check_dataset
 from .diagnostics import Diagnostic, Severity, did_you_mean, display_path
 from .load import Document, Loc, load_file
-from .model import VOCABULARIES, Card, Dataset, Questions, Source, Term, Vocabulary
+from .model import QUOTE_MAX, VOCABULARIES, Card, Dataset, Questions, Source, Term, Vocabulary
 from .schema_errors import schema_problems
 from .textsafety import suspicious, text_problems, url_problem
 
@@ -114,6 +114,10 @@ def _discover(root: Path) -> tuple[list[_File], list[Diagnostic]]:
 
     for folder in FOLDERS:
         directory = root / folder
+        if _outside(directory, real_root):
+            problems.append(Diagnostic(shown(directory), 1, 1, "WW112", "is a symbolic link to a folder outside "
+                                       "the evidence folder", hint="copy the files in instead"))
+            continue
         if not directory.is_dir():
             if folder != "datasets":
                 problems.append(Diagnostic(shown(directory), 1, 1, "WW307", f"folder '{folder}/' is missing"))
@@ -127,7 +131,10 @@ def _discover(root: Path) -> tuple[list[_File], list[Diagnostic]]:
             elif path.suffix == ".yml":
                 files.append(_File(path, shown(path), folder))
     questions = root / QUESTIONS_FILE
-    if questions.is_file():
+    problem = _layout_problem(questions, "", real_root) if questions.is_symlink() else None
+    if problem:
+        problems.append(Diagnostic(shown(questions), 1, 1, "WW112", problem[0], hint=problem[1]))
+    elif questions.is_file():
         files.append(_File(questions, shown(questions), ""))
     else:
         problems.append(Diagnostic(shown(questions), 1, 1, "WW307", f"'{QUESTIONS_FILE}' is missing",
@@ -135,11 +142,23 @@ def _discover(root: Path) -> tuple[list[_File], list[Diagnostic]]:
     return files, problems
 
 
+def _outside(path: Path, real_root: Path) -> str | None:
+    """Why a symbolic link is refused (it leaves the evidence folder, or loops), or None."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=False)
+    except (OSError, RuntimeError):  # a loop: RuntimeError up to Python 3.12, OSError after
+        return "loop"
+    return None if target.is_relative_to(real_root) else "outside"
+
+
 def _layout_problem(path: Path, folder: str, real_root: Path) -> tuple[str, str] | None:
-    if path.is_symlink():
-        target = path.resolve()
-        if not target.is_relative_to(real_root):
-            return "is a symbolic link to a file outside the evidence folder", "copy the file in instead"
+    link = _outside(path, real_root)
+    if link == "loop":
+        return "is a symbolic link that loops back on itself", "copy the file in instead"
+    if link == "outside":
+        return "is a symbolic link to a file outside the evidence folder", "copy the file in instead"
     if path.is_dir():
         return "is a folder; only files belong here", f"move its contents into {folder}/"
     if path.suffix == ".yml":
@@ -151,15 +170,18 @@ def _layout_problem(path: Path, folder: str, real_root: Path) -> tuple[str, str]
     return f"is not a .yml file, so it is not part of the evidence in {folder}/", "remove or rename it"
 
 
-def _all_text(value: Any, out: list[str]) -> list[str]:
-    if isinstance(value, str):
-        out.append(value)
-    elif isinstance(value, dict):
-        for item in value.values():
-            _all_text(item, out)
-    elif isinstance(value, list):
-        for item in value:
-            _all_text(item, out)
+def _all_text(value: Any) -> list[str]:
+    """Every string in a document, iteratively (a file may nest 999 levels deep)."""
+    out: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return out
 
 
@@ -170,7 +192,7 @@ def _text_checks(doc: Document, shown: str) -> Iterable[Diagnostic]:
         if bad:
             span = doc.span(("url",))
             yield Diagnostic(shown, span.line, span.col, "WW401", bad[0], hint=bad[1])
-    if not suspicious("\n".join(_all_text(doc.data, []))):
+    if not suspicious("\n".join(_all_text(doc.data))):
         return
     for loc, value in sorted(doc.strings(), key=lambda item: str(item[0])):
         span = doc.span(loc)
@@ -217,21 +239,22 @@ class _CrossChecker:
 
     def _ids(self, folder: str) -> None:
         key = "vocabulary" if folder == "vocab" else "id"
-        seen: dict[str, _File] = {}
+        holders: dict[str, list[_File]] = {}
         for item in self.by_folder[folder]:
-            if item.doc is None:
-                continue
-            value = item.doc.get((key,))
+            value = item.doc.get((key,)) if item.doc else None
             if not isinstance(value, str):
                 continue
             if value != item.path.stem:
                 self.at(item, (key,), "WW308" if folder == "vocab" else "WW305",
                         f"'{key}' is '{value}' but the file is {item.path.name}",
                         f"rename the file to {value}.yml, or set {key}: {item.path.stem}")
-            if value in seen:
-                self.at(item, (key,), "WW304", f"'{value}' is also the {key} of {seen[value].shown}")
-            else:
-                seen[value] = item
+            holders.setdefault(value, []).append(item)
+        for value, items in holders.items():
+            # The file named after the id keeps it; the others are told, so the annotation lands on the change.
+            keeper = next((i for i in items if i.path.stem == value), items[0])
+            for item in items:
+                if item is not keeper:
+                    self.at(item, (key,), "WW304", f"'{value}' is also the {key} of {keeper.shown}")
 
     def _vocabularies(self) -> None:
         present = {item.path.stem: item for item in self.by_folder["vocab"]}
@@ -378,6 +401,8 @@ def _check_quotes(files: list[_File], sources: Mapping[str, Source],
         for index, entry in enumerate(entries if isinstance(entries, list) else []):
             if not isinstance(entry, dict) or not isinstance(entry.get("quote"), str):
                 continue
+            if len(entry["quote"]) > QUOTE_MAX:
+                continue  # already an error; the closest-passage search is superlinear in its length
             source = sources.get(str(entry.get("source")))
             if source is None or source.text_file is None:
                 continue
