@@ -47,7 +47,8 @@ def front_matter_value(text: str) -> Markup:
 
 
 def json_script(value: Any) -> Markup:
-    """JSON that is safe inside <script type="application/json">: nothing in it can close the element."""
+    """JSON as element text (in a <template>, or a script element): nothing in it can close the element or
+    form a tag or an entity, so it reads back exactly."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     for raw, safe in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
                       ("\u2029", "\\u2029")):

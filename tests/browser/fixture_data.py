@@ -188,7 +188,9 @@ def table_html(rows: list[dict[str, Any]], facets: dict[str, Any] = FACETS) -> s
         f'<table class="ww-static-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
         + "\n".join(body)
         + "\n</tbody>\n</table>\n</div>\n"
-        + f'<template id="ww-table-data" data-search-exclude>{script_json({"facets": facets, "rows": rows})}</template>\n'
+        + '<template id="ww-table-data" data-search-exclude>'
+        + script_json({"facets": facets, "rows": rows})
+        + "</template>\n"
         + "</div>\n"
     )
 
@@ -273,9 +275,13 @@ def survey_figure() -> dict[str, Any]:
 
 
 def chart_html(div_id: str, figure: dict[str, Any]) -> str:
+    """A chart and its figure in a <template> beside it, in one raw-HTML block (as data.md.j2)."""
     return (
-        f'<div class="ww-chart" data-ww-plotly id="{div_id}">'
-        f'<template data-search-exclude>{script_json(figure)}</template></div>\n'
+        '<div class="ww-dataset">\n'
+        f'<div class="ww-chart" data-ww-plotly id="{div_id}" role="img" '
+        'aria-label="Bar chart of the survey answers; the same data are in the table below"></div>\n'
+        f'<template data-ww-plotly-for="{div_id}" data-search-exclude>{script_json(figure)}</template>\n'
+        "</div>\n"
     )
 
 
@@ -289,7 +295,7 @@ HOSTILE = [
 
 def hostile_rows() -> list[dict[str, Any]]:
     rows = make_rows(len(HOSTILE), prefix="hostile")
-    for r, text in zip(rows, HOSTILE):
+    for r, text in zip(rows, HOSTILE, strict=True):
         r["title"] = text
         r["statement"] = f"Statement with {text} inside"
         r["sources"] = [text]

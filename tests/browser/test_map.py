@@ -33,7 +33,7 @@ def chart_counts(page: Any) -> dict[tuple[str, str], int]:
     """The bubbles Plotly drew: (approach, objective) -> the count printed in it."""
     trace = page.evaluate("() => { const t = document.getElementById('ww-map-chart').data[1];"
                           " return {c: t.customdata, n: t.text}; }")
-    return {(a, o): int(n) for (a, o), n in zip(trace["c"], trace["n"])}
+    return {(a, o): int(n) for (a, o), n in zip(trace["c"], trace["n"], strict=True)}
 
 
 def bubble_centre(page: Any, approach: str, objective: str) -> tuple[float, float]:

@@ -115,6 +115,25 @@ def test_a_map_cell_opens_the_filtered_table(open_page, real_site):
     assert page.locator(".ww-table__count").inner_text().startswith(f"{count} of ")
 
 
+def test_instant_navigation_to_the_table_and_the_map(open_page, real_site):
+    """Material's instant navigation re-creates each inline <script> of the next page
+    without its attributes, so the renderer puts its JSON in <template> elements."""
+    built = (real_site.root / "evidence" / "index.html").read_text(encoding="utf-8")
+    assert '<script type="application/json"' not in built
+    page = open_page(base=real_site.url)
+    page.goto("/")
+    page.evaluate("() => { window.__sameDocument = true; }")
+    problems = []
+    for tab, selector in (("Evidence table", "[data-ww-table]"), ("Evidence map", "[data-ww-map]")):
+        page.locator(".md-tabs__link", has_text=tab).click()
+        wait_ready(page, selector)
+        problems += page.recorder.page_errors + page.recorder.console_errors
+        page.recorder.page_errors.clear()
+        page.recorder.console_errors.clear()
+    assert page.evaluate("() => window.__sameDocument === true")
+    assert problems == []
+
+
 def test_a_card_links_to_its_source(open_page, real_site):
     page = open_page(base=real_site.url)
     page.goto(first_dir(real_site, "cards"))

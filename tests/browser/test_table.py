@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import pytest
 import fixture_data
+import pytest
 from browser_helpers import wait_ready
 
 pytestmark = pytest.mark.browser

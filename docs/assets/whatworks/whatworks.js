@@ -5,10 +5,14 @@
  * The HTML it enhances is emitted by the whatworks renderer; with JavaScript
  * off that HTML is complete on its own (a static table, an HTML matrix).
  *
- * Card text arrives as JSON inside <script type="application/json"> and is
- * always treated as text: it reaches the page through textContent or DOM
- * nodes, never innerHTML, and is escaped before Plotly (which reads a subset
- * of HTML in its labels) sees it.
+ * Card text arrives as JSON inside a <template> (or a JSON <script>; see
+ * readJSON) and is always treated as text: it reaches the page through
+ * textContent or DOM nodes, never innerHTML, and is escaped before Plotly
+ * (which reads a subset of HTML in its labels) sees it.
+ *
+ * Material's instant navigation swaps the page without reloading: every
+ * component is set up on each emission of Material's document$ and torn down
+ * (Tabulator destroyed, Plotly purged) before the next.
  */
 (function () {
   "use strict";
@@ -718,8 +722,14 @@
     { max: 0.6, colour: "#67a9cf", label: "More benefits" },
     { max: Infinity, colour: "#2166ac", label: "All or mostly benefits" }
   ];
-  /* Sequential blues, from the highest confidence (first term) down. */
-  var CONFIDENCE_COLOURS = ["#08306b", "#2171b5", "#6baed6", "#c6dbef", "#e8eef5"];
+  /* Sequential blues, from the highest confidence (first term) down: the most
+     confident stands out most from the page, so the ramp turns round in dark mode. */
+  var CONFIDENCE_LIGHT = ["#08306b", "#2171b5", "#6baed6", "#c6dbef", "#e8eef5"];
+  var CONFIDENCE_DARK = ["#eff6ff", "#9ecae1", "#4292c6", "#2a5b8c", "#27415e"];
+
+  function confidenceColours() {
+    return document.body.getAttribute("data-md-color-scheme") === "slate" ? CONFIDENCE_DARK : CONFIDENCE_LIGHT;
+  }
 
   function textColourOn(hex) {
     var n = parseInt(hex.slice(1), 16);
@@ -861,7 +871,8 @@
 
     function colourOf(c) {
       if (state.colour === "confidence") {
-        return c.best === Infinity ? "#9e9e9e" : CONFIDENCE_COLOURS[Math.min(c.best, CONFIDENCE_COLOURS.length - 1)];
+        var ramp = confidenceColours();
+        return c.best === Infinity ? "#9e9e9e" : ramp[Math.min(c.best, ramp.length - 1)];
       }
       var b = c.effect.benefit || 0, ch = c.effect.challenge || 0;
       var v = (b - ch) / c.n;
@@ -873,8 +884,9 @@
       legend.textContent = "";
       var items;
       if (state.colour === "confidence") {
+        var ramp = confidenceColours();
         items = (confFacet ? confFacet.terms : []).map(function (t, i) {
-          return { colour: CONFIDENCE_COLOURS[Math.min(i, CONFIDENCE_COLOURS.length - 1)], label: t.label };
+          return { colour: ramp[Math.min(i, ramp.length - 1)], label: t.label };
         });
         legend.appendChild(el("p", { className: "ww-map__legend-title", text: "Colour: the highest confidence among the cell's findings" }));
       } else {
