@@ -51,6 +51,9 @@ class Document:
 
     def _tables(self) -> tuple[dict[Loc, Span], dict[Loc, Span]]:
         if self._spans is None:
+            if not self.text:  # loaded in another process: read the text again, only now that it is needed
+                text, _ = decode(self.path.read_bytes(), "")
+                self.text = normalise_line_ends(text or "")
             walker = _Walker("")
             walker.walk(yaml.compose(self.text, Loader=_Loader), ())
             self._spans = (walker.value_spans, walker.key_spans)
@@ -168,7 +171,7 @@ def load_text(text: str, path: Path, shown: str | None = None) -> LoadResult:
     shown = shown or path.as_posix()
     if not text.strip():
         return LoadResult(None, [_diag(shown, 1, 1, "WW107", "file is empty")])
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = normalise_line_ends(text)
     odd_break = _UNICODE_BREAKS.search(text)
     if odd_break:
         return LoadResult(None, [_diag(shown, *_line_col(text, odd_break.start()), "WW106",
@@ -190,6 +193,11 @@ def load_text(text: str, path: Path, shown: str | None = None) -> LoadResult:
     if problems or data is None:
         return LoadResult(None, problems)
     return LoadResult(Document(path, data, text), [])
+
+
+def normalise_line_ends(text: str) -> str:
+    """CRLF and lone CR to LF, so libyaml's line numbers are an editor's."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _tab_indentation(text: str, shown: str) -> list[Diagnostic]:
