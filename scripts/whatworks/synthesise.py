@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -59,8 +60,9 @@ class Synthesis:
     def card(self, card_id: str) -> Card:
         return self._cards[card_id]
 
-    @property
+    @cached_property
     def _cards(self) -> dict[str, Card]:
+        """Cards by id, built once: pages look cards up by id thousands of times (once per listed finding)."""
         return {card.id: card for card in self.base.cards}
 
     def cards_for(self, vocabulary: str, term: str) -> list[Card]:
@@ -105,13 +107,15 @@ def _by_term(base: EvidenceBase, findings: pd.DataFrame) -> dict[str, dict[str, 
 
 def _map(base: EvidenceBase, findings: pd.DataFrame) -> tuple[MapCell, ...]:
     exploded = findings[["id", "approach", "objectives", "effect"]].explode("objectives")
+    # One grouping pass, not one boolean filter of the whole frame per cell (approaches x objectives).
+    by_cell = {key: (sorted(group["id"]), group["effect"].tolist())
+               for key, group in exploded.groupby(["approach", "objectives"], sort=False)}
     cells = []
     for approach in base.vocabularies["approaches"].terms:
         for objective in base.vocabularies["objectives"].terms:
-            match = exploded[(exploded["approach"] == approach.id) & (exploded["objectives"] == objective.id)]
-            effects = match["effect"].value_counts()
-            cells.append(MapCell(approach.id, objective.id, tuple(sorted(match["id"])),
-                                 {effect: int(effects.get(effect, 0)) for effect in EFFECTS}))
+            ids, effects = by_cell.get((approach.id, objective.id), ([], []))
+            cells.append(MapCell(approach.id, objective.id, tuple(ids),
+                                 {effect: effects.count(effect) for effect in EFFECTS}))
     return tuple(cells)
 
 
@@ -121,11 +125,21 @@ def _promise(base: EvidenceBase, findings: pd.DataFrame) -> tuple[PromiseRow, ..
     exploded = findings.explode("populations")
     excluded = set(rule.exclude_groups)
     rows = []
+    threshold = strength[rule.min_confidence]
+    supporting_effects = set(rule.supporting_effects)
     for (approach, population), group in exploded.groupby(["approach", "populations"], sort=True):
-        strong_enough = group["confidence"].map(strength) >= strength[rule.min_confidence]
-        supporting = group[group["effect"].isin(rule.supporting_effects) & strong_enough]
-        challenges = group[group["effect"] == "challenge"]
-        groups = sorted({g for gs in supporting["groups"] for g in gs} - excluded)
+        # Plain lists per group: a few pandas operations per group cost more than the whole loop.
+        supporting: list[str] = []
+        challenges: list[str] = []
+        seen: set[str] = set()
+        for card_id, effect, level, card_groups in zip(group["id"], group["effect"], group["confidence"],
+                                                       group["groups"], strict=True):
+            if effect in supporting_effects and strength[level] >= threshold:
+                supporting.append(card_id)
+                seen.update(card_groups)
+            if effect == "challenge":
+                challenges.append(card_id)
+        groups = sorted(seen - excluded)
         reasons = []
         if len(supporting) < rule.min_supporting_findings:
             reasons.append(f"{len(supporting)} supporting finding(s); the rule needs {rule.min_supporting_findings}")
@@ -133,8 +147,8 @@ def _promise(base: EvidenceBase, findings: pd.DataFrame) -> tuple[PromiseRow, ..
             reasons.append(f"{len(groups)} participant group(s); the rule needs {rule.min_distinct_groups}")
         if rule.more_support_than_challenge and len(supporting) <= len(challenges):
             reasons.append(f"{len(challenges)} challenge(s) against {len(supporting)} supporting finding(s)")
-        rows.append(PromiseRow(str(approach), str(population), tuple(sorted(supporting["id"])),
-                               tuple(sorted(challenges["id"])), tuple(groups), not reasons, tuple(reasons)))
+        rows.append(PromiseRow(str(approach), str(population), tuple(sorted(supporting)),
+                               tuple(sorted(challenges)), tuple(groups), not reasons, tuple(reasons)))
     return tuple(rows)
 
 
