@@ -19,7 +19,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
                          "\u2060-\u2064\u2066-\u2069\ufeff]"), "an invisible control character",
      "delete it (it can make text display differently from what it says)"),
 )
-_TRIGGERS = re.compile("[{}<\\[&%\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e"
+_TRIGGERS = re.compile("[{}<\\[&\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e"
                        "\u2060-\u2064\u2066-\u2069\ufeff]")
 """Characters that every rule's match starts with (or is); text without them needs no further look."""
 
@@ -31,6 +31,8 @@ def suspicious(text: str) -> bool:
 
 def text_problems(value: str) -> Iterator[tuple[str, str, str]]:
     """(code, message, hint) for each kind of markup found in a text value."""
+    if not suspicious(value):
+        return
     for code, pattern, what, hint in _RULES:
         match = pattern.search(value)
         if match:

@@ -223,10 +223,10 @@ def _text_checks(doc: Document, shown: str) -> Iterable[Diagnostic]:
             yield Diagnostic(shown, span.line, span.col, "WW401", bad[0], hint=bad[1])
     if not suspicious("\n".join(_all_text(doc.data))):
         return
-    for loc, value in sorted(doc.strings(), key=lambda item: str(item[0])):
-        span = doc.span(loc)
-        name = next((str(step) for step in reversed(loc) if isinstance(step, str)), "value")
+    for loc, value in doc.strings():
         for code, message, hint in text_problems(value):
+            span = doc.span(loc)
+            name = next((str(step) for step in reversed(loc) if isinstance(step, str)), "value")
             yield Diagnostic(shown, span.line, span.col, code, f"{message} ('{name}')", hint=hint)
 
 
