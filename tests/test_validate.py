@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-
-import pytest
 
 from evidence_fixture import CARD, CHALLENGE_CARD, write_evidence
 from whatworks.validate import validate
@@ -114,25 +111,3 @@ def test_the_projects_own_evidence_is_valid() -> None:
     assert result.base is not None
     assert len(result.base.cards) >= 40
 
-
-def test_parsing_in_worker_processes_gives_the_same_result(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    module = sys.modules["whatworks.validate"]
-    pools: list[object] = []
-    real_pool = module.ProcessPoolExecutor
-
-    def counting_pool(*args: object, **kwargs: object) -> object:
-        pools.append(args)
-        return real_pool(*args, **kwargs)
-
-    monkeypatch.setattr(module, "ProcessPoolExecutor", counting_pool)
-    monkeypatch.setattr(module.threading, "active_count", lambda: 1)  # whatever other tests left running
-    cards = {f"card-{i:02d}": CARD.format(id=f"card-{i:02d}") for i in range(12)}
-    cards["card-05"] = cards["card-05"].replace("approach: remote-group-delivery", "approach: remote-grup")
-    evidence = write_evidence(tmp_path, cards=cards)
-    serial = validate(evidence, tmp_path / "texts")
-    monkeypatch.setattr(module, "PARALLEL_MIN_FILES", 2)
-    parallel = validate(evidence, tmp_path / "texts")
-    assert len(pools) == 1, "the parallel path ran"
-    assert parallel.diagnostics == serial.diagnostics
-    assert [(d.line, d.col, d.hint) for d in parallel.errors] == [(5, 11, "did you mean 'remote-group-delivery'?")]

@@ -51,9 +51,6 @@ class Document:
 
     def _tables(self) -> tuple[dict[Loc, Span], dict[Loc, Span]]:
         if self._spans is None:
-            if not self.text:  # loaded in another process: read the text again, only now that it is needed
-                text, _ = decode(self.path.read_bytes(), "")
-                self.text = normalise_line_ends(text or "")
             walker = _Walker("")
             walker.walk(yaml.compose(self.text, Loader=_Loader), ())
             self._spans = (walker.value_spans, walker.key_spans)

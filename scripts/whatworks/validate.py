@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,9 +80,10 @@ def validate(root: Path, texts_dir: Path | None = None) -> Result:
     problems: list[Diagnostic] = []
     files, layout = _discover(root)
     problems.extend(layout)
-    for item, (data, diagnostics) in zip(files, _load_all(files), strict=True):
-        problems.extend(diagnostics)
-        item.doc = Document(item.path, data) if data is not None else None
+    for item in files:
+        loaded = load_file(item.path, item.shown)
+        problems.extend(loaded.diagnostics)
+        item.doc = loaded.document
         if item.doc is None:
             continue
         model = Questions if item.folder == "" else FOLDERS[item.folder]
@@ -105,32 +102,6 @@ def validate(root: Path, texts_dir: Path | None = None) -> Result:
     if not any(p.is_error for p in problems):
         base = checker.evidence_base()
     return Result(base, tuple(problems), counts, checked)
-
-
-PARALLEL_MIN_FILES = 2000
-"""Below this, starting worker processes costs more than parsing in one."""
-
-
-def _load_one(job: tuple[Path, str]) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
-    loaded = load_file(*job)
-    return (loaded.document.data if loaded.document else None), loaded.diagnostics
-
-
-def _load_all(files: list[_File]) -> list[tuple[dict[str, Any] | None, list[Diagnostic]]]:
-    """Parse every file; a large evidence base is parsed on every core (parsing is most of the time).
-
-    Worker processes are forked only from a single-threaded process (forking beside other threads, as under
-    `mkdocs serve`, can deadlock); their documents re-read the text if a position is ever needed.
-    """
-    jobs = [(item.path, item.shown) for item in files]
-    cores = os.cpu_count() or 1
-    can_fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-    if len(jobs) < PARALLEL_MIN_FILES or cores < 2 or not can_fork:
-        return [_load_one(job) for job in jobs]
-    workers = min(cores, 8)
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(_load_one, jobs, chunksize=max(64, len(jobs) // (workers * 4))))
 
 
 def _discover(root: Path) -> tuple[list[_File], list[Diagnostic]]:
