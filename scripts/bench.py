@@ -40,6 +40,7 @@ import random
 import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -460,7 +461,8 @@ def bench_validate(evidence: Path, texts: Path, cards: int, limits: Limits, work
         checked.update(errors=len(result.errors), warnings=len(result.warnings), quotes=result.quotes_checked,
                        files=sum(result.files.values()))
 
-    out: dict[str, Any] = {"files": len(files), "bytes": sum(p.stat().st_size for p in files)}
+    out: dict[str, Any] = {"files": len(files), "bytes": sum(p.stat().st_size for p in files),
+                           "threads_in_process": threading.active_count()}
     out["floor"] = timed(floor, repeat, limits.validate)
     out["in_process"] = timed(run, repeat, limits.validate)
     out["result"] = checked
@@ -797,12 +799,23 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
             self.log.entries.append(Served(path, status, raw, sent))
 
 
+def free_port() -> int:
+    """A free local port, chosen before the builds (their SITE_URL names it); the server opens it later."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 class Server:
-    def __init__(self, root: Path) -> None:
+    """Serves `root` on 127.0.0.1 from a thread: started only to read pages, so that nothing else runs beside
+    validate (the package parses on every core only from a single-threaded process)."""
+
+    def __init__(self, root: Path, port: int = 0) -> None:
         self.root = root
         self.log = ServerLog()
         handler = type("Handler", (GzipHandler,), {"log": self.log, "cache": {}})
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port),
+                                                     functools.partial(handler, directory=str(root)))
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="bench-server", daemon=True)
         self.thread.start()
@@ -994,19 +1007,31 @@ def _filters(page: Any, selects: tuple[str, str], count: str, seed: int) -> dict
     }
 
 
-def bench_reading(server: Server, prefix: str, limits: Limits, seed: int, loads: int) -> dict[str, Any]:
+def bench_reading(www: Path, port: int, prefix: str, limits: Limits, seed: int, loads: int) -> dict[str, Any]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return {"skipped": "playwright is not installed (pip install -e '.[test]')"}
     if not Path(CHROMIUM).exists():
         return {"skipped": f"no Chromium at {CHROMIUM} (set WHATWORKS_CHROMIUM)"}
+    server = Server(www, port)
+    try:
+        return _read_pages(sync_playwright, server, prefix, limits, seed, loads)
+    finally:
+        server.close()
+
+
+def _read_pages(sync_playwright: Any, server: Server, prefix: str, limits: Limits, seed: int,
+                loads: int) -> dict[str, Any]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            # One warm-up load, not measured: the first page a fresh browser opens pays its own start-up.
-            context, _page, _ = _open(browser, server, prefix, limits)
-            context.close()
+            # Warm-up loads, not measured: the first page a fresh browser opens pays its own start-up, and
+            # the server compresses each file once (a CDN serves it compressed already).
+            for path in ("", TABLE.path, MAP.path):
+                context, _page, _ = _open(browser, server, prefix + path, limits)
+                _settle(_page, limits)
+                context.close()
             server.log.take()
             return {"table": bench_page(browser, server, prefix, TABLE, limits, seed, loads),
                     "map": bench_page(browser, server, prefix, MAP, limits, seed, loads)}
@@ -1159,24 +1184,20 @@ def table_text(rows: list[dict[str, Any]], info: dict[str, Any]) -> str:
 
 
 class LoadSampler:
-    """The 1-minute load average every few seconds: shared machines are noisy, and the figures say how noisy."""
+    """The 1-minute load average between steps: shared machines are noisy, and the figures say how noisy.
 
-    def __init__(self, every: float = 5.0) -> None:
+    Sampled by the steps themselves, not by a thread: validate must run in a single-threaded process.
+    """
+
+    def __init__(self) -> None:
         self.samples: list[float] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(every,), name="bench-load", daemon=True)
-        self._thread.start()
+        self.sample()
 
-    def _run(self, every: float) -> None:
-        while not self._stop.is_set():
-            self.samples.append(os.getloadavg()[0])
-            self._stop.wait(every)
+    def sample(self) -> None:
+        self.samples.append(os.getloadavg()[0])
 
     def stop(self) -> dict[str, float] | None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-        if not self.samples:
-            return None
+        self.sample()
         return {"min": min(self.samples), "max": max(self.samples), "mean": statistics.mean(self.samples)}
 
 
@@ -1214,7 +1235,8 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     www = work / "www"
     www.mkdir(exist_ok=True)
-    server = Server(www)
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
     sampler = LoadSampler()
     results: dict[str, dict[str, Any]] = {}
     started = time.perf_counter()
@@ -1228,20 +1250,23 @@ def main(argv: list[str] | None = None) -> int:
             r: dict[str, Any] = {"cards": size, "load_at_start": os.getloadavg()}
             print(f"bench: {size:,} cards: validate", file=sys.stderr, flush=True)
             r["validate"] = guarded(bench_validate, evidence, texts, size, limits, project)
+            sampler.sample()
             print(f"bench: {size:,} cards: build (whatworks, then plain)", file=sys.stderr, flush=True)
             served = www / str(size)
             r["build"] = guarded(bench_build, project, evidence, texts, corpus, args.seed, limits,
-                                 f"{server.url}/{size}/")
+                                 f"{base_url}/{size}/")
+            sampler.sample()
             if args.stages:
                 print(f"bench: {size:,} cards: stages in process", file=sys.stderr, flush=True)
-                r["stages"] = guarded(bench_stages, evidence, texts, limits, f"{server.url}/{size}/")
+                r["stages"] = guarded(bench_stages, evidence, texts, limits, f"{base_url}/{size}/")
             if not args.skip_browser and size >= READING_MIN_CARDS and (project / "site").is_dir() \
                     and not r["build"].get("whatworks", {}).get("timed_out"):
                 print(f"bench: {size:,} cards: reading in Chromium", file=sys.stderr, flush=True)
                 if served.exists() or served.is_symlink():
                     served.unlink()
                 served.symlink_to(project / "site", target_is_directory=True)
-                r["reading"] = guarded(bench_reading, server, f"/{size}/", limits, args.seed, args.loads)
+                r["reading"] = guarded(bench_reading, www, port, f"/{size}/", limits, args.seed, args.loads)
+                sampler.sample()
             r["elapsed_s"] = time.perf_counter() - step
             results[str(size)] = r
             write_report(args.out, results, info, args.seed, sizes, started, partial=True)
@@ -1250,7 +1275,6 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(project / leftover, ignore_errors=True)
     finally:
         info["load_during_run"] = sampler.stop()
-        server.close()
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     rows = write_report(args.out, results, info, args.seed, sizes, started, partial=False)
