@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -90,7 +91,7 @@ def test_hostile_text_comes_out_inert_in_every_page(base: EvidenceBase) -> None:
     for text in HOSTILE:
         assert text in shown, text
     front_matter = card_page.split("---\n")[1]
-    assert json.loads(front_matter.split("\n")[0].removeprefix("title: ")) == " ".join(HOSTILE)[:120]
+    assert json.loads(front_matter.split("\n")[0].removeprefix("title: ")) == html.escape(" ".join(HOSTILE)[:120])
 
 
 def test_json_in_script_elements_cannot_close_them() -> None:

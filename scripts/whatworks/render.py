@@ -42,8 +42,9 @@ def md(text: str) -> Markup:
 
 
 def front_matter_value(text: str) -> Markup:
-    """A YAML-safe scalar for front matter (JSON strings are YAML)."""
-    return Markup(json.dumps(text, ensure_ascii=True))  # noqa: S704 - a JSON string literal
+    """A YAML-safe scalar for front matter (JSON strings are YAML), HTML-escaped first: themes put
+    page.title and page.meta into <title>, attributes and search results without escaping them."""
+    return Markup(json.dumps(str(escape(text)), ensure_ascii=True))  # noqa: S704 - a JSON string literal
 
 
 def json_script(value: Any) -> Markup:
