@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -280,6 +280,3 @@ def describe_download(name: str) -> str:
 def render_pages(synthesis: Synthesis, options: SiteOptions) -> dict[str, str]:
     return Renderer(synthesis, options).pages()
 
-
-def term_counts(synthesis: Synthesis, vocabulary: str) -> Mapping[str, int]:
-    return {term: len(ids) for term, ids in synthesis.by_term[vocabulary].items()}

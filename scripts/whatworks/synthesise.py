@@ -15,9 +15,6 @@ import pandas as pd
 from .model import EFFECTS, LEVELS, VOCABULARIES, Card
 from .validate import EvidenceBase
 
-LIST_FACETS = {"objectives": "objectives", "themes": "themes", "populations": "populations", "settings": "settings"}
-"""Card list fields, by the vocabulary their terms come from."""
-
 
 @dataclass(frozen=True)
 class MapCell:
