@@ -42,9 +42,16 @@ def md(text: str) -> Markup:
 
 
 def front_matter_value(text: str) -> Markup:
-    """A YAML-safe scalar for front matter (JSON strings are YAML), HTML-escaped first: themes put
-    page.title and page.meta into <title>, attributes and search results without escaping them."""
+    """A YAML-safe scalar for front matter (JSON strings are YAML), HTML-escaped first: Material writes
+    page.meta.description into an attribute without escaping it."""
     return Markup(json.dumps(str(escape(text)), ensure_ascii=True))  # noqa: S704 - a JSON string literal
+
+
+def front_matter_title(text: str) -> Markup:
+    """A page title for front matter: tags and entities escaped, quote marks kept, because Material escapes
+    titles itself in attributes (escaping them here too would make the accessible name differ from the text)."""
+    safe = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup(json.dumps(safe, ensure_ascii=True))  # noqa: S704 - a JSON string literal
 
 
 def json_script(value: Any) -> Markup:
@@ -113,7 +120,8 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters.update(md=md, fm=front_matter_value, json_script=json_script, safe_url=safe_url,
+        self.env.filters.update(md=md, fm=front_matter_value, fm_title=front_matter_title, json_script=json_script,
+                                safe_url=safe_url,
                                 effect_label=EFFECT_LABELS.__getitem__, level_label=LEVEL_LABELS.__getitem__,
                                 concern_label=CONCERN_LABELS.__getitem__)
         self.env.globals.update(EFFECTS=EFFECTS, LEVELS=LEVELS, CONCERNS=CONCERNS, VOCAB_SECTIONS=VOCAB_SECTIONS,
