@@ -504,3 +504,19 @@ def test_the_real_evidence_exports_every_card() -> None:
             f["name"] for f in resource["schema"]["fields"])
     assert any(path.startswith("survey-") for path in files)
     assert len(parse_ris(files["sources.ris"].decode("utf-8"))) == len(result.base.sources)
+
+
+def test_xlsx_header_is_bold_frozen_and_filterable_with_fitted_widths(files: dict[str, bytes]) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.load_workbook(io.BytesIO(files["cards.xlsx"]))
+    for name in workbook.sheetnames:
+        sheet = workbook[name]
+        rows = list(sheet.iter_rows(values_only=True))
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(rows[0]))}{len(rows)}"
+        assert all(cell.font.bold for cell in sheet[1])
+        assert not any(cell.font.bold for cell in sheet[2])
+        for index, title in enumerate(rows[0], start=1):
+            longest = max(len(str(row[index - 1])) for row in rows if row[index - 1] is not None)
+            width = sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width
+            assert width == min(max(len(title), longest), 60) + 2, (name, title)

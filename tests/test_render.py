@@ -5,15 +5,18 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+import posixpath
 from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evidence_fixture import write_evidence
 from whatworks.model import Card, Source
-from whatworks.render import SiteOptions, json_script, md, relative, render_pages
+from whatworks.render import SiteOptions, json_script, md, page_url, relative, render_pages
 from whatworks.synthesise import synthesise
 from whatworks.validate import EvidenceBase, validate
 
@@ -140,3 +143,40 @@ def test_rendering_is_deterministic(base: EvidenceBase) -> None:
     second = render_pages(synthesise(base), SiteOptions())
     assert first == second
     assert list(first) == sorted(first)
+
+
+def test_table_page_drops_its_static_rows_above_the_limit_and_says_where_to_go(base: EvidenceBase) -> None:
+    synthesis = synthesise(base)
+    full = html_of(render_pages(synthesis, SiteOptions())["evidence/index.md"])
+    assert full.count("<tr data-id=") == len(base.cards)
+    limited = html_of(render_pages(synthesis, SiteOptions(static_table_rows_max=len(base.cards) - 1))
+                      ["evidence/index.md"])
+    assert "<tr data-id=" not in limited
+    assert f"{len(base.cards)} findings: too many to list here without JavaScript" in limited
+    for target in ("../downloads/cards.csv", "../downloads/cards.xlsx", "../summary/", "../approaches/",
+                   "../objectives/", "../for-whom/"):
+        assert f'href="{target}"' in limited
+    # The interactive table's data is the same either way.
+    assert limited.split('id="ww-table-data"')[1] == full.split('id="ww-table-data"')[1]
+
+
+_segment = st.sampled_from(["a", "b", "cards", "x-y", "index"])
+_uri = st.lists(_segment, min_size=0, max_size=3).map(lambda parts: "/".join([*parts, "index.md"]) if not parts
+                                                        or parts[-1] == "index" else "/".join(parts) + ".md")
+
+
+@settings(deadline=None, database=None, max_examples=300)
+@given(_uri, _uri | st.sampled_from(["downloads/cards.csv", "assets/x/y.js"]), st.booleans())
+def test_relative_links_match_posixpath_relpath(here: str, to: str, directory_urls: bool) -> None:
+    """The string-only link maker agrees with the standard library's (which asks the OS for the cwd)."""
+    got = relative(here, to, directory_urls)
+    base_url = page_url(here, directory_urls)
+    folder = base_url if base_url.endswith("/") or not base_url else posixpath.dirname(base_url) + "/"
+    target = page_url(to, directory_urls)
+    want = posixpath.relpath(target or ".", folder.rstrip("/") or ".")
+    if target.endswith("/") or not target:
+        want = "./" if want == "." else want + "/"
+    assert got == want
+    # And it resolves to the target from the page's folder.
+    resolved = posixpath.normpath(posixpath.join("/", folder, got))
+    assert resolved.rstrip("/") == ("/" + target).rstrip("/")

@@ -154,3 +154,24 @@ def test_phone_and_desktop(open_page, real_site, name, path):
     page.set_viewport_size({"width": 1280, "height": 800})
     page.wait_for_timeout(400)  # the map redraws for the new width
     screenshot(page, f"real-{name}-desktop")
+
+
+def test_site_search_loads_its_index_only_when_opened_and_then_finds_words(open_page, real_site):
+    page = open_page(base=real_site.url)
+    index_requests: list[str] = []
+    page.on("request", lambda r: index_requests.append(r.url) if r.url.endswith("search_index.json") else None)
+    page.goto("/evidence/")
+    wait_ready(page, "[data-ww-table]")
+    settle(page)
+    assert index_requests == []
+    word = page.evaluate("() => whatworks.table.getData()[0].title.split(' ').find(w => w.length > 5)")
+    page.keyboard.press("/")  # Material's shortcut to the search box
+    page.locator(".md-search__input").fill(word)
+    page.wait_for_selector(".md-search-result__item")
+    assert len(index_requests) == 1
+    results = page.locator(".md-search-result__item").all_inner_texts()
+    assert any(word.lower() in text.lower() for text in results)
+    # A page opened from a search result (?h=, to highlight the words) fetches the index at once.
+    other = open_page(base=real_site.url)
+    with other.expect_request(lambda r: r.url.endswith("search_index.json")):
+        other.goto(f"/?h={word}")
