@@ -180,3 +180,22 @@ def test_relative_links_match_posixpath_relpath(here: str, to: str, directory_ur
     # And it resolves to the target from the page's folder.
     resolved = posixpath.normpath(posixpath.join("/", folder, got))
     assert resolved.rstrip("/") == ("/" + target).rstrip("/")
+
+
+def test_map_data_holds_every_finding_as_positions_in_its_term_lists(base: EvidenceBase) -> None:
+    page = html_of(render_pages(synthesise(base), SiteOptions())["map.md"])
+    raw = page.split('<template id="ww-map-data" data-search-exclude>')[1].split("</template>")[0]
+    data = json.loads(html.unescape(raw))
+    lists = {"approach": data["approaches"], "objectives": data["objectives"],
+             **{name: data["facets"][name]["terms"] for name in ("effect", "confidence", "populations", "settings")}}
+    assert data["finding_fields"] == ["approach", "objectives", "effect", "confidence", "populations", "settings"]
+
+    def decode(row: list[object]) -> dict[str, object]:
+        return {name: [lists[name][i]["id"] for i in value] if isinstance(value, list) else lists[name][value]["id"]
+                for name, value in zip(data["finding_fields"], row, strict=True)}
+
+    want = [{"approach": c.approach, "objectives": list(c.objectives), "effect": c.effect,
+             "confidence": c.confidence.level, "populations": list(c.for_whom.populations),
+             "settings": list(c.for_whom.settings)} for c in base.cards]
+    assert [decode(row) for row in data["findings"]] == want
+    assert '"id"' not in json.dumps(data["findings"])  # no card ids: the map links to the filtered table

@@ -33,6 +33,9 @@ FACET_FIELDS = {"approaches": "approach", "objectives": "objectives", "populatio
                 "settings": "settings", "themes": "themes"}
 """Vocabulary -> the table's URL filter parameter."""
 
+MAP_FINDING_FIELDS = ("approach", "objectives", "effect", "confidence", "populations", "settings")
+"""The map's findings, in order: each a position (or list of positions) in the map data's term lists."""
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 
 
@@ -260,13 +263,27 @@ class Renderer:
         return {"facets": facets, "rows": rows}
 
     def _map_json(self, uri: str) -> dict[str, Any]:
-        findings = [{"id": c.id, "approach": c.approach, "objectives": list(c.objectives), "effect": c.effect,
-                     "confidence": c.confidence.level, "populations": list(c.for_whom.populations),
-                     "settings": list(c.for_whom.settings)} for c in self.base.cards]
+        """The map's data: its axes, its filters, and every finding as term positions.
+
+        Findings are rows of positions into the lists beside them (MAP_FINDING_FIELDS), not objects of
+        ids: at 10,000 findings that is 57 KB gzipped instead of 233 KB, and the page is the map's
+        whole weight budget apart from plotly.js.
+        """
+        approaches = [{"id": t.id, "label": t.label} for t in self.base.vocabularies["approaches"].terms]
+        objectives = [{"id": t.id, "label": t.label} for t in self.base.vocabularies["objectives"].terms]
+        facets = self._facets_json(("populations", "settings", "effect", "confidence"))
+        position = {name: {term["id"]: i for i, term in enumerate(terms)} for name, terms in
+                    (("approach", approaches), ("objectives", objectives),
+                     *((name, facet["terms"]) for name, facet in facets.items()))}
+        findings = [[position["approach"][c.approach], [position["objectives"][t] for t in c.objectives],
+                     position["effect"][c.effect], position["confidence"][c.confidence.level],
+                     [position["populations"][t] for t in c.for_whom.populations],
+                     [position["settings"][t] for t in c.for_whom.settings]] for c in self.base.cards]
         return {
-            "approaches": [{"id": t.id, "label": t.label} for t in self.base.vocabularies["approaches"].terms],
-            "objectives": [{"id": t.id, "label": t.label} for t in self.base.vocabularies["objectives"].terms],
-            "facets": self._facets_json(("populations", "settings", "effect", "confidence")),
+            "approaches": approaches,
+            "objectives": objectives,
+            "facets": facets,
+            "finding_fields": list(MAP_FINDING_FIELDS),
             "findings": findings,
             "table_url": relative(uri, "evidence/index.md", self.options.use_directory_urls),
         }

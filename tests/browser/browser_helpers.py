@@ -63,3 +63,14 @@ def axe_light_and_dark(page: Any) -> dict[str, list[dict[str, Any]]]:
     light = serious_violations(page)
     switch_to_dark(page)
     return {"light": light, "dark": serious_violations(page)}
+
+
+def arm_instant_navigation(page: Any) -> None:
+    """Move the pointer, as a reader would, and wait for sitemap.xml.
+
+    The page holds Material's sitemap request until the reader's first move (overrides/main.html);
+    until it arrives, a click is an ordinary page load rather than an instant navigation.
+    """
+    with page.expect_response(lambda r: r.url.endswith("/sitemap.xml")):
+        page.mouse.move(3, 3)
+    page.wait_for_timeout(50)  # Material parses the sitemap on the response's load event

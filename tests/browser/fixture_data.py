@@ -195,15 +195,24 @@ def table_html(rows: list[dict[str, Any]], facets: dict[str, Any] = FACETS) -> s
     )
 
 
+MAP_FIELDS = ("approach", "objectives", "effect", "confidence", "populations", "settings")
+
+
 def map_data(rows: list[dict[str, Any]], facets: dict[str, Any] = FACETS) -> dict[str, Any]:
+    """The map's data as render.py writes it: each finding a row of positions in the term lists."""
+    lists = {"approach": facets["approach"]["terms"], "objectives": facets["objectives"]["terms"],
+             **{k: facets[k]["terms"] for k in ("populations", "settings", "effect", "confidence")}}
+    where = {name: {t["id"]: i for i, t in enumerate(terms)} for name, terms in lists.items()}
+
+    def encode(r: dict[str, Any]) -> list[Any]:
+        return [[where[k][v] for v in r[k]] if isinstance(r[k], list) else where[k][r[k]] for k in MAP_FIELDS]
+
     return {
         "approaches": facets["approach"]["terms"],
         "objectives": facets["objectives"]["terms"],
         "facets": {k: facets[k] for k in ("populations", "settings", "effect", "confidence")},
-        "findings": [
-            {k: r[k] for k in ("id", "approach", "objectives", "effect", "confidence", "populations", "settings")}
-            for r in rows
-        ],
+        "finding_fields": list(MAP_FIELDS),
+        "findings": [encode(r) for r in rows],
         "table_url": "../evidence/",
     }
 

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import fixture_data
 import pytest
-from browser_helpers import wait_ready
+from browser_helpers import arm_instant_navigation, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -135,6 +135,7 @@ def test_a_table_link_opens_the_filtered_table_with_instant_navigation(page, sit
     wait_ready(page, MAP)
     counts = fixture_data.map_counts(site.rows)
     (a, o), n = sorted(counts.items())[-1]
+    arm_instant_navigation(page)
     page.evaluate("() => { window.__sameDocument = true; }")
     page.locator(f'.ww-map-table td[data-approach="{a}"][data-objective="{o}"] a').click()
     page.wait_for_url("**/evidence/?*")

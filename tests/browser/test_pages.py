@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser_helpers import axe_light_and_dark, screenshot, serious_violations, settle, switch_to_dark, wait_ready
+from browser_helpers import (
+    arm_instant_navigation,
+    axe_light_and_dark,
+    screenshot,
+    serious_violations,
+    settle,
+    switch_to_dark,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -80,6 +88,7 @@ def test_no_horizontal_page_scroll_on_a_phone_without_javascript(open_page):
 def test_instant_navigation_initialises_each_page(page):
     """Plotly is not in the home page's head: the map must load it on its own."""
     page.goto("/")
+    arm_instant_navigation(page)
     page.evaluate("() => { window.__sameDocument = true; }")
     assert page.evaluate("() => typeof Plotly") == "undefined"
     page.locator(".md-tabs__link", has_text="Evidence table").click()

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from browser_helpers import axe_light_and_dark, screenshot, settle, wait_ready
+from browser_helpers import arm_instant_navigation, axe_light_and_dark, screenshot, settle, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -122,6 +122,7 @@ def test_instant_navigation_to_the_table_and_the_map(open_page, real_site):
     assert '<script type="application/json"' not in built
     page = open_page(base=real_site.url)
     page.goto("/")
+    arm_instant_navigation(page)
     page.evaluate("() => { window.__sameDocument = true; }")
     problems = []
     for tab, selector in (("Evidence table", "[data-ww-table]"), ("Evidence map", "[data-ww-map]")):
@@ -175,3 +176,29 @@ def test_site_search_loads_its_index_only_when_opened_and_then_finds_words(open_
     other = open_page(base=real_site.url)
     with other.expect_request(lambda r: r.url.endswith("search_index.json")):
         other.goto(f"/?h={word}")
+
+
+def test_sitemap_waits_for_the_readers_first_move_and_instant_navigation_then_works(open_page, real_site):
+    page = open_page(base=real_site.url)
+    sitemaps: list[str] = []
+    page.on("request", lambda r: sitemaps.append(r.url) if r.url.endswith("sitemap.xml") else None)
+    page.goto("/map/")
+    wait_ready(page, "[data-ww-map]")
+    settle(page)
+    assert sitemaps == []
+    # Without the sitemap a click is an ordinary page load, which still works.
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.evaluate("() => document.querySelector('.md-tabs__link[href$=\"evidence/\"]').click()")
+    page.wait_for_url("**/evidence/")
+    wait_ready(page, "[data-ww-table]")
+    assert page.evaluate("() => window.__sameDocument") is None
+    assert sitemaps == []
+    # The reader's first move fetches it once; the next click is an instant navigation.
+    arm_instant_navigation(page)
+    assert len(sitemaps) == 1
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.locator(".md-tabs__link", has_text="Evidence map").click()
+    page.wait_for_url("**/map/")
+    wait_ready(page, "[data-ww-map]")
+    assert page.evaluate("() => window.__sameDocument === true")
+    assert len(sitemaps) == 1

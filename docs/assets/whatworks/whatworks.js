@@ -741,6 +741,38 @@
     return lum > 0.25 ? "#000000" : "#ffffff";
   }
 
+  /**
+   * The map's findings arrive as rows of term positions (see MAP_FINDING_FIELDS in
+   * render.py): [approach, [objectives], effect, confidence, [populations], [settings]],
+   * each a position in the matching term list. Unknown positions are dropped.
+   */
+  function decodeFindings(data, approaches, objectives, facets) {
+    var lists = {
+      approach: approaches, objectives: objectives,
+      effect: facets.effect ? facets.effect.terms : [], confidence: facets.confidence ? facets.confidence.terms : [],
+      populations: facets.populations ? facets.populations.terms : [], settings: facets.settings ? facets.settings.terms : []
+    };
+    var fields = Array.isArray(data.finding_fields) ? data.finding_fields.map(str) : [];
+    function idAt(name, i) {
+      var t = (lists[name] || [])[i];
+      return t ? t.id : "";
+    }
+    function idsAt(name, v) {
+      return (Array.isArray(v) ? v : []).map(function (i) { return idAt(name, i); }).filter(Boolean);
+    }
+    return (Array.isArray(data.findings) ? data.findings : []).map(function (row) {
+      var f = {};
+      fields.forEach(function (name, i) {
+        var v = Array.isArray(row) ? row[i] : undefined;
+        f[name] = (name === "objectives" || name === "populations" || name === "settings") ? idsAt(name, v) : idAt(name, v);
+      });
+      return {
+        approach: f.approach || "", objectives: f.objectives || [], effect: f.effect || "",
+        confidence: f.confidence || "", populations: f.populations || [], settings: f.settings || []
+      };
+    });
+  }
+
   function initMap(root) {
     if (root.hasAttribute("data-ww-state")) return;
     var data = readJSON(dataNode(root, "#ww-map-data"));
@@ -753,12 +785,7 @@
     var facets = facetLabels(data.facets);
     var approaches = (data.approaches || []).map(function (t) { return { id: str(t.id), label: str(t.label) || str(t.id) }; });
     var objectives = (data.objectives || []).map(function (t) { return { id: str(t.id), label: str(t.label) || str(t.id) }; });
-    var findings = (data.findings || []).map(function (f) {
-      return {
-        id: str(f.id), approach: str(f.approach), objectives: list(f.objectives), effect: str(f.effect),
-        confidence: str(f.confidence), populations: list(f.populations), settings: list(f.settings)
-      };
-    });
+    var findings = decodeFindings(data, approaches, objectives, facets);
     var tableUrl = safeHref(data.table_url) || "../evidence/";
     var chartEl = root.querySelector("#ww-map-chart") || root.querySelector(".ww-map__chart");
     var htmlTable = root.querySelector(".ww-map-table");
