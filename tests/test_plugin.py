@@ -6,13 +6,20 @@ import hashlib
 import logging
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, get_files
+from mkdocs.structure.pages import Page
 
 from evidence_fixture import CARD, write_evidence
+from whatworks.plugin import RenderedPage, WhatworksPlugin
+from whatworks.render import Renderer
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -29,8 +36,10 @@ def make_project(root: Path, *, cards: dict[str, str] | None = None) -> Path:
     return root / "mkdocs.yml"
 
 
-def build_site(config_file: Path, site: Path) -> None:
+def build_site(config_file: Path, site: Path, *extra: BasePlugin) -> None:
     config = load_config(str(config_file), site_dir=str(site), strict=True)
+    for number, plugin in enumerate(extra):
+        config.plugins[f"extra-{number}"] = plugin
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
@@ -95,3 +104,79 @@ def test_a_failed_build_leaves_the_previous_site_as_it_was(tmp_path: Path) -> No
     with pytest.raises((PluginError, Abort)):
         build_site(config_file, site)
     assert _digests(site) == before
+
+
+CARD_URI = "cards/online-groups-engage-fathers.md"
+
+
+def test_generated_markdown_is_rendered_when_mkdocs_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered: list[str] = []
+    render = Renderer._render
+
+    def counted(self: Renderer, uri: str, template: str, **context: Any) -> str:
+        rendered.append(uri)
+        return render(self, uri, template, **context)
+
+    monkeypatch.setattr(Renderer, "_render", counted)
+    config = load_config(str(make_project(tmp_path)), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    config = config.plugins.on_config(config)
+    files = config.plugins.on_files(get_files(config), config=config)
+    assert rendered == [], "no page is rendered before MkDocs reads it"
+    card = files.get_file_from_path(CARD_URI)
+    assert isinstance(card, RenderedPage)
+    assert "Online groups made it easier for fathers to take part" in card.content_string
+    assert card.content_bytes == card.content_string.encode()
+    assert rendered == [CARD_URI] * 3
+    card.content_string = "# Replaced by another plugin\n"
+    assert card.content_string == "# Replaced by another plugin\n"
+    assert card.content_bytes == b"# Replaced by another plugin\n"
+    assert len(rendered) == 3
+
+
+class _Probe(BasePlugin):
+    """Records what the build holds for the card page once every page is converted, and once it is written."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, tuple[str | None, str | None]] = {}
+        self.output = ""
+
+    @event_priority(-200)
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        for uri in (CARD_URI, "method.md"):
+            page = files.get_file_from_path(uri).page
+            self.seen[uri] = (page.markdown, page.content)
+        return env
+
+    @event_priority(-200)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if page.file.src_uri == CARD_URI:
+            self.seen["written"] = (page.markdown, page.content)
+            self.output = output
+        return output
+
+
+def test_generated_pages_text_is_released_yet_the_site_is_the_same(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Markdown dropped once converted, HTML parked compressed until written, then dropped: same site, search too."""
+    config_file = make_project(tmp_path)
+    config_file.write_text(config_file.read_text().replace("plugins:\n", "plugins:\n  - search\n"))
+    probe = _Probe()
+    build_site(config_file, tmp_path / "site", probe)
+    assert probe.seen[CARD_URI] == ("", ""), "converted, then held only compressed"
+    assert probe.seen["written"] == ("", "")
+    assert "Online groups made it easier for fathers to take part" in probe.output
+    markdown, content = probe.seen["method.md"]
+    assert markdown and content, "hand-written pages are left alone"
+    index = (tmp_path / "site" / "search" / "search_index.json").read_text()
+    assert "fathers joined parenting groups online more readily" in index
+
+    # The same build holding every page's Markdown and HTML, as MkDocs does by default.
+    monkeypatch.setattr(RenderedPage, "of", staticmethod(
+        lambda config, uri, render: File.generated(config, uri, content=render())))
+    for event in ("on_page_content", "on_page_context", "on_post_page"):
+        monkeypatch.delattr(WhatworksPlugin, event)
+    build_site(config_file, tmp_path / "site-held")
+    held, released = _digests(tmp_path / "site-held"), _digests(tmp_path / "site")
+    assert held.keys() == released.keys()
+    assert [name for name in held if held[name] != released[name]] == []

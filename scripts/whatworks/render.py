@@ -11,6 +11,7 @@ import posixpath
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -18,7 +19,7 @@ from urllib.parse import urlencode, urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from .model import CONCERNS, EFFECTS, LEVELS, VOCABULARIES, Card
+from .model import CONCERNS, EFFECTS, LEVELS, VOCABULARIES, Card, Source, Term
 from .synthesise import Synthesis
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -175,39 +176,56 @@ class Renderer:
 
     def pages(self) -> dict[str, str]:
         """Every generated page, by source path; sorted, so builds are deterministic."""
-        pages: dict[str, str] = {}
-        pages["index.md"] = self._render("index.md", "home.md.j2", cells=self._map_json("index.md"))
-        pages["evidence/index.md"] = self._render("evidence/index.md", "table.md.j2",
-                                                  table=self._table_json("evidence/index.md"))
-        pages["map.md"] = self._render("map.md", "map.md.j2", cells=self._map_json("map.md"))
-        pages["summary.md"] = self._render("summary.md", "summary.md.j2")
-        pages["questions/index.md"] = self._render("questions/index.md", "questions.md.j2")
+        return {uri: render() for uri, render in self.page_renderers().items()}
+
+    def page_renderers(self) -> dict[str, Callable[[], str]]:
+        """Every generated page as a function that renders its Markdown, by source path, sorted.
+
+        The MkDocs plugin renders each page only when MkDocs reads it: at 10,000 findings the site's
+        Markdown is about 250 MB in memory, most of it never needed at the same time.
+        """
+        pages: dict[str, Callable[[], str]] = {}
+        pages["index.md"] = lambda: self._render("index.md", "home.md.j2", cells=self._map_json("index.md"))
+        pages["evidence/index.md"] = lambda: self._render("evidence/index.md", "table.md.j2",
+                                                          table=self._table_json("evidence/index.md"))
+        pages["map.md"] = lambda: self._render("map.md", "map.md.j2", cells=self._map_json("map.md"))
+        pages["summary.md"] = lambda: self._render("summary.md", "summary.md.j2")
+        pages["questions/index.md"] = lambda: self._render("questions/index.md", "questions.md.j2")
         for question in self.base.questions.questions:
             uri = f"questions/{question.id}.md"
-            pages[uri] = self._render(uri, f"question-{self._question_kind(question.id, question.facets)}.md.j2",
-                                      question=question, rule=self.base.questions.promise_rule)
+            pages[uri] = partial(self._render, uri,
+                                 f"question-{self._question_kind(question.id, question.facets)}.md.j2",
+                                 question=question, rule=self.base.questions.promise_rule)
         for card in self.base.cards:
-            uri = f"cards/{card.id}.md"
-            pages[uri] = self._render(uri, "card.md.j2", card=card, groups=self.s.groups(card),
-                                      edit_url=self._edit_url(card), cite=self._cite(card))
+            pages[f"cards/{card.id}.md"] = partial(self._card_page, card)
         for vocabulary in VOCABULARIES:
             vocab = self.base.vocabularies[vocabulary]
             section = VOCAB_SECTIONS[vocabulary]
-            pages[f"{section}/index.md"] = self._render(f"{section}/index.md", "vocabulary.md.j2",
-                                                        vocabulary=vocabulary, vocab=vocab)
+            pages[f"{section}/index.md"] = partial(self._render, f"{section}/index.md", "vocabulary.md.j2",
+                                                   vocabulary=vocabulary, vocab=vocab)
             for term in vocab.terms:
-                uri = self.term_uri(vocabulary, term.id)
-                children = [t for t in vocab.terms if t.parent == term.id]
-                pages[uri] = self._render(uri, "term.md.j2", vocabulary=vocabulary, vocab=vocab, term=term,
-                                          children=children, cards=self.s.cards_for(vocabulary, term.id),
-                                          filter_key=FACET_FIELDS[vocabulary])
-        pages["sources/index.md"] = self._render("sources/index.md", "sources.md.j2")
+                pages[self.term_uri(vocabulary, term.id)] = partial(self._term_page, vocabulary, term)
+        pages["sources/index.md"] = lambda: self._render("sources/index.md", "sources.md.j2")
         for source in self.base.sources.values():
-            uri = f"sources/{source.id}.md"
-            cards = [c for c in self.base.cards if any(e.source == source.id for e in c.evidence)]
-            pages[uri] = self._render(uri, "source.md.j2", source=source, cards=cards)
-        pages["data/index.md"] = self._render("data/index.md", "data.md.j2", charts=self._survey_charts())
+            pages[f"sources/{source.id}.md"] = partial(self._source_page, source)
+        pages["data/index.md"] = lambda: self._render("data/index.md", "data.md.j2", charts=self._survey_charts())
         return dict(sorted(pages.items()))
+
+    def _card_page(self, card: Card) -> str:
+        uri = f"cards/{card.id}.md"
+        return self._render(uri, "card.md.j2", card=card, groups=self.s.groups(card),
+                            edit_url=self._edit_url(card), cite=self._cite(card))
+
+    def _term_page(self, vocabulary: str, term: Term) -> str:
+        vocab = self.base.vocabularies[vocabulary]
+        children = [t for t in vocab.terms if t.parent == term.id]
+        return self._render(self.term_uri(vocabulary, term.id), "term.md.j2", vocabulary=vocabulary, vocab=vocab,
+                            term=term, children=children, cards=self.s.cards_for(vocabulary, term.id),
+                            filter_key=FACET_FIELDS[vocabulary])
+
+    def _source_page(self, source: Source) -> str:
+        cards = [c for c in self.base.cards if any(e.source == source.id for e in c.evidence)]
+        return self._render(f"sources/{source.id}.md", "source.md.j2", source=source, cards=cards)
 
     @staticmethod
     def _question_kind(question_id: str, facets: Sequence[str]) -> str:
