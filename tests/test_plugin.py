@@ -17,9 +17,10 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, get_files
 from mkdocs.structure.pages import Page
 
+import whatworks.plugin
 from evidence_fixture import CARD, write_evidence
 from whatworks.plugin import RenderedPage, WhatworksPlugin
-from whatworks.render import Renderer
+from whatworks.render import Renderer, SiteOptions
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -171,12 +172,17 @@ def test_generated_pages_text_is_released_yet_the_site_is_the_same(tmp_path: Pat
     index = (tmp_path / "site" / "search" / "search_index.json").read_text()
     assert "fathers joined parenting groups online more readily" in index
 
-    # The same build holding every page's Markdown and HTML, as MkDocs does by default.
+    # The same build holding every page's Markdown and HTML, as MkDocs does by default, and letting
+    # Python-Markdown pass the HTML blocks through itself (no deferred blocks).
     monkeypatch.setattr(RenderedPage, "of", staticmethod(
         lambda config, uri, render: File.generated(config, uri, content=render())))
+    monkeypatch.setattr(whatworks.plugin, "SiteOptions",
+                        lambda **options: SiteOptions(**{**options, "defer_html_blocks": False}))
     for event in ("on_page_content", "on_page_context", "on_post_page"):
         monkeypatch.delattr(WhatworksPlugin, event)
     build_site(config_file, tmp_path / "site-held")
     held, released = _digests(tmp_path / "site-held"), _digests(tmp_path / "site")
     assert held.keys() == released.keys()
     assert [name for name in held if held[name] != released[name]] == []
+    assert "<!--whatworks-html-" not in (tmp_path / "site-held" / "cards").joinpath(
+        CARD_URI.removeprefix("cards/").removesuffix(".md"), "index.html").read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from evidence_fixture import write_evidence
 from whatworks.model import Card, Source
-from whatworks.render import SiteOptions, json_script, md, page_url, relative, render_pages
+from whatworks.render import Renderer, SiteOptions, fill_html_blocks, json_script, md, page_url, relative, render_pages
 from whatworks.synthesise import synthesise
 from whatworks.validate import EvidenceBase, validate
 
@@ -199,3 +199,31 @@ def test_map_data_holds_every_finding_as_positions_in_its_term_lists(base: Evide
              "settings": list(c.for_whom.settings)} for c in base.cards]
     assert [decode(row) for row in data["findings"]] == want
     assert '"id"' not in json.dumps(data["findings"])  # no card ids: the map links to the filtered table
+
+
+def test_deferred_html_blocks_give_the_same_html_as_markdown_would(base: EvidenceBase) -> None:
+    """The plugin keeps HTML blocks out of Python-Markdown and puts them back after conversion."""
+    synthesis = synthesise(hostile_base(base))
+    plain = render_pages(synthesis, SiteOptions())
+    renderer = Renderer(synthesis, SiteOptions(defer_html_blocks=True))
+    deferred = renderer.pages()
+    assert set(deferred) == set(plain)
+    for uri, page in deferred.items():
+        blocks = renderer.html_blocks.pop(uri, [])
+        assert blocks, f"{uri}: no HTML block was deferred"
+        assert "<div" not in page.split("---\n", 2)[2], uri  # every HTML block left the Markdown
+        assert fill_html_blocks(html_of(page), blocks) == html_of(plain[uri]), uri
+    assert renderer.html_blocks == {}
+
+
+def test_card_text_cannot_forge_a_deferred_block_marker(base: EvidenceBase) -> None:
+    card = base.cards[0]
+    data = card.model_dump()
+    data["statement"] = "<!--whatworks-html-0--> and <!--whatworks-html-1-->"
+    forged = dataclasses.replace(base, cards=(Card.model_validate(data), *base.cards[1:]))
+    renderer = Renderer(synthesise(forged), SiteOptions(defer_html_blocks=True))
+    uri = f"cards/{card.id}.md"
+    page = renderer.pages()[uri]
+    html_page = fill_html_blocks(html_of(page), renderer.html_blocks[uri])
+    assert "&lt;!--whatworks-html-0--&gt; and &lt;!--whatworks-html-1--&gt;" in html_page
+    assert html_page.count('<div class="ww-card"') == 1

@@ -21,12 +21,12 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import report
-from .render import VOCAB_SECTIONS, Renderer, SiteOptions
+from .render import VOCAB_SECTIONS, Renderer, SiteOptions, fill_html_blocks
 from .schema import schema_files
 from .synthesise import Synthesis, synthesise
 from .validate import validate
@@ -85,6 +85,7 @@ class WhatworksPlugin(BasePlugin[WhatworksConfig]):
     def __init__(self) -> None:
         self.synthesis: Synthesis | None = None
         self.quotes_checked = 0
+        self.renderer: Renderer | None = None
         self.parked: dict[str, bytes] = {}
         """Generated pages' HTML, compressed, from conversion until the page is written."""
 
@@ -131,8 +132,10 @@ class WhatworksPlugin(BasePlugin[WhatworksConfig]):
             edit_url=self.config.edit_url or _edit_url(config),
             evidence_path=_relative_to_repo(config, self._path(config, self.config.evidence_dir)),
             downloads=tuple(sorted((name, len(content)) for name, content in data.items())),
+            defer_html_blocks=True,
         )
-        pages = Renderer(self.synthesis, options).page_renderers()
+        self.renderer = Renderer(self.synthesis, options)
+        pages = self.renderer.page_renderers()
         for uri, render in pages.items():
             if files.get_file_from_path(uri) is not None:
                 raise PluginError(f"docs/{uri} would be replaced by a generated page; rename or remove it")
@@ -159,14 +162,23 @@ class WhatworksPlugin(BasePlugin[WhatworksConfig]):
             markdown = markdown.replace(marker, text)
         return markdown
 
+    @event_priority(100)  # first, so that other plugins see the whole page
+    def _fill_html_blocks(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Put back the HTML blocks the renderer kept out of the Markdown (SiteOptions.defer_html_blocks)."""
+        if not isinstance(page.file, RenderedPage) or self.renderer is None:
+            return html
+        return fill_html_blocks(html, self.renderer.html_blocks.pop(page.file.src_uri, []))
+
     @event_priority(-100)  # last, after any other plugin has changed the HTML
-    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def _park_html(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Drop a generated page's Markdown once converted and park its HTML, compressed, until it is written."""
         if not isinstance(page.file, RenderedPage):
             return html
         page.markdown = ""  # not None: Page.title reads None as "not read yet"
         self.parked[page.file.src_uri] = zlib.compress(html.encode("utf-8", "surrogatepass"), 1)
         return ""
+
+    on_page_content = CombinedEvent(_fill_html_blocks, _park_html)
 
     @event_priority(100)  # first: the search plugin indexes page.content in this event
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:

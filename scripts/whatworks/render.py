@@ -34,6 +34,9 @@ FACET_FIELDS = {"approaches": "approach", "objectives": "objectives", "populatio
                 "settings": "settings", "themes": "themes"}
 """Vocabulary -> the table's URL filter parameter."""
 
+HTML_BLOCK = re.compile(r"<!--whatworks-html-(\d+)-->")
+"""Marks the place of a deferred HTML block in a page's Markdown (and then in its HTML)."""
+
 MAP_FINDING_FIELDS = ("approach", "objectives", "effect", "confidence", "populations", "settings")
 """The map's findings, in order: each a position (or list of positions) in the map data's term lists."""
 
@@ -86,9 +89,18 @@ class SiteOptions:
     """The evidence folder's path in the repository."""
     downloads: tuple[tuple[str, int], ...] = ()
     """Data files (name, size in bytes) offered on the data page."""
+    defer_html_blocks: bool = False
+    """Leave the pages' HTML blocks out of their Markdown, as HTML_BLOCK markers, for `Renderer.html_blocks` to
+    put back after conversion (see `fill_html_blocks`). Python-Markdown would only parse them to pass them
+    through unchanged, which is a fifth of a site build."""
     static_table_rows_max: int = 500
     """Above this many findings the table page carries no static copy of its rows (only readers without
     JavaScript see it): at 10,000 findings those rows are 5 MB of HTML to parse before the table starts."""
+
+
+def fill_html_blocks(html: str, blocks: Sequence[str]) -> str:
+    """Put a page's deferred HTML blocks back in place of their markers, in one pass."""
+    return HTML_BLOCK.sub(lambda m: blocks[int(m.group(1))], html) if blocks else html
 
 
 def page_url(uri: str, directory_urls: bool = True) -> str:
@@ -133,6 +145,8 @@ class Renderer:
         self.s = synthesis
         self.base = synthesis.base
         self.options = options
+        self.html_blocks: dict[str, list[str]] = {}
+        """Deferred HTML blocks of the pages rendered so far, by page (with `defer_html_blocks`)."""
         self.env = Environment(
             loader=FileSystemLoader(TEMPLATES),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -167,12 +181,26 @@ class Renderer:
             query = urlencode(sorted((k, v) for k, v in filters.items() if v))
             return href("evidence/index.md") + (f"?{query}" if query else "")
 
+        blocks: list[str] = []
+
+        def html_block(caller: Callable[[], Markup]) -> Markup:
+            """`{% call html_block() %}...{% endcall %}`: raw HTML that Markdown must pass through as it is."""
+            content = caller()  # Markup: the block's body, rendered with autoescape
+            if not self.options.defer_html_blocks:
+                return content
+            blocks.append(str(content).rstrip("\n"))
+            return Markup(f"<!--whatworks-html-{len(blocks) - 1}-->\n")  # noqa: S704 - a number, no input
+
         helpers: dict[str, Callable[..., Any]] = {
             "href": href, "term_href": term_href, "label": label, "table_href": table_href,
             "card_href": lambda card_id: href(f"cards/{card_id}.md"),
             "source_href": lambda source_id: href(f"sources/{source_id}.md"),
+            "html_block": html_block,
         }
-        return self.env.get_template(template).render(uri=uri, **helpers, **context)
+        text = self.env.get_template(template).render(uri=uri, **helpers, **context)
+        if blocks:
+            self.html_blocks[uri] = blocks
+        return text
 
     def pages(self) -> dict[str, str]:
         """Every generated page, by source path; sorted, so builds are deterministic."""
