@@ -142,3 +142,24 @@ def test_a_table_link_opens_the_filtered_table_with_instant_navigation(page, sit
     wait_ready(page, "[data-ww-table]")
     assert page.evaluate("() => window.__sameDocument === true"), "expected Material's instant navigation"
     assert page.locator(".ww-table__count").inner_text() == f"{n} of 30 findings"
+
+
+def test_the_chart_is_drawn_once_on_load_and_once_per_filter_change(page, site):
+    """plotly.js arrives before whatworks.js draws (a deferred script): one draw, not a second on its promise."""
+    page.add_init_script("""
+      let P;
+      window.__draws = 0;
+      Object.defineProperty(window, "Plotly", { configurable: true, get() { return P; }, set(v) {
+        P = v;
+        const react = v.react;
+        v.react = function () { window.__draws += 1; return react.apply(this, arguments); };
+      } });
+    """)
+    page.goto("/map/")
+    wait_ready(page, MAP)
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.__draws") == 1
+    page.locator("#ww-map-populations").select_option("fathers")
+    page.wait_for_function("() => window.__draws === 2")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.__draws") == 2

@@ -1108,7 +1108,7 @@
     if (chartEl) {
       ensurePlotly().then(function () {
         if (!root.isConnected) return;
-        render();
+        if (!drawn) render();  /* plotly.js was not loaded yet when render() first ran */
         setState(root, "ready");
       }).catch(function (err) {
         setState(root, "failed");
