@@ -7,6 +7,8 @@ with the same messages as the CLI.
 MkDocs converts every page before it writes any, so at 10,000 findings each copy of the site's text
 kept per page costs hundreds of MB. Generated pages' Markdown is therefore rendered only when MkDocs
 reads it and dropped once converted, and their HTML is held compressed until the page is written.
+Their HTML blocks skip Python-Markdown, which would only parse them to pass them through: the
+renderer leaves markers in their place and `on_page_content` puts them back.
 """
 
 from __future__ import annotations
