@@ -1,6 +1,6 @@
 """The MkDocs adapter: the only module that imports mkdocs.
 
-Runs the core once per build in `on_files`, adds the generated pages and data files with
+Validates and synthesises once per build in `on_config`, adds the generated pages and data files in `on_files` with
 `File.generated` (nothing is written into docs/), and turns validation errors into one failed build
 with the same messages as the CLI.
 
