@@ -227,3 +227,9 @@ def test_card_text_cannot_forge_a_deferred_block_marker(base: EvidenceBase) -> N
     html_page = fill_html_blocks(html_of(page), renderer.html_blocks[uri])
     assert "&lt;!--whatworks-html-0--&gt; and &lt;!--whatworks-html-1--&gt;" in html_page
     assert html_page.count('<div class="ww-card"') == 1
+
+
+def test_a_marker_without_its_block_is_left_alone() -> None:
+    html_text = "<p>a</p>\n<!--whatworks-html-0-->\n<!--whatworks-html-7-->"
+    assert fill_html_blocks(html_text, ["<div>b</div>"]) == "<p>a</p>\n<div>b</div>\n<!--whatworks-html-7-->"
+    assert fill_html_blocks(html_text, []) == html_text

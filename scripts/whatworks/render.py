@@ -99,8 +99,15 @@ class SiteOptions:
 
 
 def fill_html_blocks(html: str, blocks: Sequence[str]) -> str:
-    """Put a page's deferred HTML blocks back in place of their markers, in one pass."""
-    return HTML_BLOCK.sub(lambda m: blocks[int(m.group(1))], html) if blocks else html
+    """Put a page's deferred HTML blocks back in place of their markers, in one pass.
+
+    A marker with no block (only another plugin could write one) is left as it is, never an error.
+    """
+    def block(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        return blocks[index] if index < len(blocks) else match.group(0)
+
+    return HTML_BLOCK.sub(block, html) if blocks else html
 
 
 def page_url(uri: str, directory_urls: bool = True) -> str:
