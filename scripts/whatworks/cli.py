@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import get_args
 
@@ -221,9 +222,7 @@ def new_card(title: str, new_id: str | None, source: str, approach: str, objecti
     _fail_usage(problems)
     cards = evidence_dir / "cards"
 
-    def taken(card_id: str) -> str | None:
-        path = cards / f"{card_id}.yml"
-        return f"{path.as_posix()} already exists: choose another title" if path.exists() else None
+    taken = _taken_in(cards, ": choose another title")
 
     draft = given
     if interactive:
@@ -242,6 +241,16 @@ def new_card(title: str, new_id: str | None, source: str, approach: str, objecti
         except prompts.CancelledError:
             _cancelled()
     _finish(scaffold.write_new(cards / f"{draft.card_id}.yml", scaffold.card_text(draft)), "card")
+
+
+def _taken_in(folder: Path, advice: str = "") -> Callable[[str], str | None]:
+    """For the prompts: why an id cannot be used (its file exists in `folder`), or None."""
+
+    def taken(item_id: str) -> str | None:
+        path = folder / f"{item_id}.yml"
+        return f"{path.as_posix()} already exists{advice}" if path.exists() else None
+
+    return taken
 
 
 @new.command("source")
@@ -280,9 +289,7 @@ def new_source(title: str, new_id: str | None, kind: str, organisation: str | No
     _fail_usage(problems)
     sources = evidence_dir / "sources"
 
-    def taken(source_id: str) -> str | None:
-        path = sources / f"{source_id}.yml"
-        return f"{path.as_posix()} already exists" if path.exists() else None
+    taken = _taken_in(sources)
 
     draft = given
     if interactive:
