@@ -74,3 +74,10 @@ def arm_instant_navigation(page: Any) -> None:
     with page.expect_response(lambda r: r.url.endswith("/sitemap.xml")):
         page.mouse.move(3, 3)
     page.wait_for_timeout(50)  # Material parses the sitemap on the response's load event
+
+
+def requests_to(page: Any, suffix: str) -> list[str]:
+    """The URLs the page requests from now on that end with `suffix` (the list grows as they are made)."""
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url) if r.url.endswith(suffix) else None)
+    return seen

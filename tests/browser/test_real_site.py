@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from browser_helpers import arm_instant_navigation, axe_light_and_dark, screenshot, settle, wait_ready
+from browser_helpers import arm_instant_navigation, axe_light_and_dark, requests_to, screenshot, settle, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -159,8 +159,7 @@ def test_phone_and_desktop(open_page, real_site, name, path):
 
 def test_site_search_loads_its_index_only_when_opened_and_then_finds_words(open_page, real_site):
     page = open_page(base=real_site.url)
-    index_requests: list[str] = []
-    page.on("request", lambda r: index_requests.append(r.url) if r.url.endswith("search_index.json") else None)
+    index_requests = requests_to(page, "search_index.json")
     page.goto("/evidence/")
     wait_ready(page, "[data-ww-table]")
     settle(page)
@@ -180,8 +179,7 @@ def test_site_search_loads_its_index_only_when_opened_and_then_finds_words(open_
 
 def test_sitemap_waits_for_the_readers_first_move_and_instant_navigation_then_works(open_page, real_site):
     page = open_page(base=real_site.url)
-    sitemaps: list[str] = []
-    page.on("request", lambda r: sitemaps.append(r.url) if r.url.endswith("sitemap.xml") else None)
+    sitemaps = requests_to(page, "sitemap.xml")
     page.goto("/map/")
     wait_ready(page, "[data-ww-map]")
     settle(page)
