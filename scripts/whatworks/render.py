@@ -220,7 +220,7 @@ class Renderer:
         Markdown is about 250 MB in memory, most of it never needed at the same time.
         """
         pages: dict[str, Callable[[], str]] = {}
-        pages["index.md"] = lambda: self._render("index.md", "home.md.j2", cells=self._map_json("index.md"))
+        pages["index.md"] = lambda: self._render("index.md", "home.md.j2", cells=self._map_axes())
         pages["evidence/index.md"] = lambda: self._render("evidence/index.md", "table.md.j2",
                                                           table=self._table_json("evidence/index.md"))
         pages["map.md"] = lambda: self._render("map.md", "map.md.j2", cells=self._map_json("map.md"))
@@ -315,6 +315,11 @@ class Renderer:
                                     "confidence"))
         return {"facets": facets, "rows": rows}
 
+    def _map_axes(self) -> dict[str, list[dict[str, str]]]:
+        """The map's rows and columns: all the home page's static map table needs."""
+        return {name: [{"id": t.id, "label": t.label} for t in self.base.vocabularies[name].terms]
+                for name in ("approaches", "objectives")}
+
     def _map_json(self, uri: str) -> dict[str, Any]:
         """The map's data: its axes, its filters, and every finding as term positions.
 
@@ -322,8 +327,8 @@ class Renderer:
         ids: at 10,000 findings that is 57 KB gzipped instead of 233 KB, and the page is the map's
         whole weight budget apart from plotly.js.
         """
-        approaches = [{"id": t.id, "label": t.label} for t in self.base.vocabularies["approaches"].terms]
-        objectives = [{"id": t.id, "label": t.label} for t in self.base.vocabularies["objectives"].terms]
+        axes = self._map_axes()
+        approaches, objectives = axes["approaches"], axes["objectives"]
         facets = self._facets_json(("populations", "settings", "effect", "confidence"))
         position = {name: {term["id"]: i for i, term in enumerate(terms)} for name, terms in
                     (("approach", approaches), ("objectives", objectives),
