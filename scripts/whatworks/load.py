@@ -7,6 +7,7 @@ stays text, unlike YAML 1.1), and dates stay text.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from . import fastyaml
 from .diagnostics import Diagnostic
 
 try:
@@ -47,6 +49,8 @@ class Document:
     path: Path
     data: dict[str, Any]
     text: str = ""
+    plain: bool = False
+    """Read by the fast path, so the text holds only printable characters and line breaks."""
     _spans: tuple[dict[Loc, Span], dict[Loc, Span]] | None = field(default=None, repr=False, compare=False)
 
     def _tables(self) -> tuple[dict[Loc, Span], dict[Loc, Span]]:
@@ -147,11 +151,12 @@ def load_file(path: Path, shown: str | None = None) -> LoadResult:
     """Load one evidence file; every problem comes back as a diagnostic, never an exception."""
     shown = shown or path.as_posix()
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return LoadResult(None, [_diag(shown, 1, 1, "WW108",
-                                           f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (1 MiB)")])
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_BYTES:
+                return LoadResult(None, [_diag(shown, 1, 1, "WW108",
+                                               f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (1 MiB)")])
+            raw = handle.read()
     except OSError as exc:
         return LoadResult(None, [_diag(shown, 1, 1, "WW100", f"cannot read file: {exc.strerror or exc}")])
     text, problems = decode(raw, shown)
@@ -169,11 +174,16 @@ def load_text(text: str, path: Path, shown: str | None = None) -> LoadResult:
     if not text.strip():
         return LoadResult(None, [_diag(shown, 1, 1, "WW107", "file is empty")])
     text = normalise_line_ends(text)
-    odd_break = _UNICODE_BREAKS.search(text)
+    odd_break = None
+    if not text.isascii() and ("\x85" in text or "\u2028" in text or "\u2029" in text):
+        odd_break = _UNICODE_BREAKS.search(text)
     if odd_break:
         return LoadResult(None, [_diag(shown, *_line_col(text, odd_break.start()), "WW106",
                                        f"character U+{ord(odd_break.group()):04X} is not allowed in YAML",
                                        "delete it; evidence files hold printable text only")])
+    data = fastyaml.load(text)
+    if data is not None:
+        return LoadResult(Document(path, data, text, plain=True), [])
     try:
         data, problems = _build(text, shown)
     except yaml.MarkedYAMLError as exc:

@@ -1,0 +1,219 @@
+"""The loader's fast path (rapidyaml) must give exactly what the strict libyaml path gives, or step aside.
+
+The differential tests feed both paths real evidence files, mutated real files and generated documents in
+every scalar style, and fail on any text the fast path takes but reads differently (or at all, when the
+strict path refuses it). Types are compared exactly: 1 is not 1.0, True is not 1.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evidence_fixture import CARD
+from whatworks import fastyaml
+from whatworks.load import _build, load_text
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_FILES = sorted((ROOT / "evidence").rglob("*.yml"))
+SEEDS = [path.read_text(encoding="utf-8") for path in REAL_FILES] + [CARD.format(id="x")]
+
+
+def strict(text: str) -> dict[str, Any] | None:
+    data, problems = _build(text, "x.yml")
+    return None if problems else data
+
+
+def same(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def assert_agrees(text: str) -> bool:
+    """The fast path's answer equals the strict path's whenever it gives one; True when it gave one."""
+    fast = fastyaml.load(text)
+    if fast is None:
+        return False
+    expected = strict(text)
+    assert expected is not None, f"fast path took text the strict loader refuses:\n{text}"
+    assert same(fast, expected), f"fast path read differently:\n{text}\nfast: {fast!r}\nstrict: {expected!r}"
+    return True
+
+
+def test_every_real_card_source_and_vocabulary_takes_the_fast_path_and_reads_the_same() -> None:
+    assert len(REAL_FILES) > 40
+    refused = {path.relative_to(ROOT / "evidence").as_posix() for path in REAL_FILES
+               if not assert_agrees(path.read_text(encoding="utf-8"))}
+    # Only the dataset, whose answer scale is written as flow mappings ({value: 1, ...}), is left to libyaml.
+    assert refused == {"datasets/oneplusone-2021-survey-table-1.yml"}
+
+
+def test_load_text_marks_fast_documents_plain_and_strict_ones_not() -> None:
+    fast = load_text(CARD.format(id="x"), Path("x.yml")).document
+    slow = load_text(CARD.format(id="x") + "extra: !!str tagged\n", Path("x.yml"))
+    assert fast is not None and fast.plain
+    assert slow.document is None and slow.diagnostics[0].code == "WW104"
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x 1\nb: *x\n",  # anchor and alias
+    "a: !!str 1\n",  # tag
+    "a: ! 1\n",  # non-specific tag
+    "%YAML 1.2\n---\na: 1\n",  # directive
+    "a: 1\n---\nb: 2\n",  # second document
+    "---\na: 1\n",  # document marker
+    "a: 1\n...\n",
+    "a:\t1\n",  # tab
+    'a: "x\\ty"\n',  # escape
+    "a: x\x01\n",  # control character
+    "a: x\u2028y\n",  # line separator
+    "a: x\u00a0y\n",  # non-breaking space
+    "a: 1\na: 2\n",  # duplicate key
+    "a: ~\n", "a: 007\n", "a: Null\n", "a: True\n", "a: .inf\n", "a: -inf\n", "a: .NaN\n",  # resolved differently
+    'a: "1"\n', "a: 'true'\n", 'a: ""\n', "a: [1, '2']\n",  # quoted: the JSON cannot tell
+    "1: a\n", '"": a\n',  # keys that are not plain text
+    ": x\n",  # empty key, which rapidyaml allows
+    "a: [x, :y]\n", "a: [x:y]\n", "a: [x, y] # c\n", "a: [x, # c\n  y]\n", "a: [x,\n  y]\n",  # flow quirks
+    "a: [[x]]\n", "a: {b: c}\n", "a: [- x]\n", "a: [x, ]\n",
+    "a: ]x\n", "]a: 1\n", "a: x\n}b: 1\n", "a: ,x\n",
+    "a: |2\n   x\n", "a: >1\n  x\n", "a: > x\n",  # indentation indicators, text after a header
+    "? a\n: 1\n",  # complex key
+    "a: @x\n", "a: `x\n",  # reserved indicators
+    "k" * 1001 + ": v\n",  # a key longer than libyaml allows
+    "a:\n" + "".join(" " * (2 * i) + f"k{i}:\n" for i in range(1, 22)) + " " * 44 + "v: 1\n",  # deep nesting
+    "- a\n- b\n",  # not a mapping
+    "a: [" + ", ".join("x" for _ in range(70)) + "]\n" + "b: [x]\n" * 70,  # many lists
+])
+def test_what_the_fast_path_refuses(text: str) -> None:
+    assert fastyaml.load(text) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a: 1\nb: 1.0\nc: 1e3\nd: -0\ne: true\nf: false\ng:\nh: null\n",
+     {"a": 1, "b": 1.0, "c": 1000.0, "d": 0, "e": True, "f": False, "g": None, "h": None}),
+    ("a: yes\nb: no\nc: 0x1F\nd: 1_000\ne: 2021-01-01\n",
+     {"a": "yes", "b": "no", "c": "0x1F", "d": "1_000", "e": "2021-01-01"}),
+    ("a: >-\n  one\n  two\n\n  three\nb: |\n  x\n   y\n", {"a": "one two\nthree", "b": "x\n y\n"}),
+    ("a: it's ok!\nb: 'quoted: yes'\nc: \"say 'hi'\"\nd: x # comment\n",
+     {"a": "it's ok!", "b": "quoted: yes", "c": "say 'hi'", "d": "x"}),
+    ("a: [x, y z, 3]\nb: 'see [1] and [2]'\nc: text [with] brackets\n",
+     {"a": ["x", "y z", 3], "b": "see [1] and [2]", "c": "text [with] brackets"}),
+    ("a: []\nb: [x]\n", {"a": [], "b": ["x"]}),
+])
+def test_values_and_types_match_the_strict_loader(text: str, expected: dict[str, Any]) -> None:
+    fast = fastyaml.load(text)
+    assert fast is not None and same(fast, expected) and same(fast, strict(text))
+
+
+def test_a_parse_error_leaves_stderr_clean_and_falls_back(capfd: pytest.CaptureFixture[str]) -> None:
+    text = "a: b: c\n"
+    assert fastyaml.load(text) is None
+    result = load_text(text, Path("x.yml"))
+    captured = capfd.readouterr()
+    assert captured.err == "" and captured.out == ""
+    assert [d.code for d in result.diagnostics] == ["WW101"]
+
+
+def test_without_rapidyaml_everything_takes_the_strict_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fastyaml, "ryml", None)
+    result = load_text(CARD.format(id="x"), Path("x.yml"))
+    assert result.document is not None and not result.document.plain
+    assert result.document.data["id"] == "x"
+
+
+_TOKENS = [*":-?[]{},#&*!|>'\"%@`\\\t\n", " ", "  ", "a", "0", ".", ": ", "- ",
+           "\n  ", "\n- ", "\n    ", "|-\n", ">-\n", "|+\n", ">\n", "|2\n", "---\n", "...\n", "~", "null", "true",
+           "True", "1", "0.5", "-inf", ".nan", "007", "1e3", "\n\n", " #", "x: y", "{a: 1}", "[a, b]", "''", '""',
+           "\u00a0", "é", "’", "\ufeff", "<<", "0x1F", "+1", ".5", ":x", "[- a]", "[a:b]", ", ]", "k" * 1030 + ": v",
+           "\n   more", "\n     deeper", ": |\n  a\n\n   b\n  c\n", ": >\n  a\n\n   b\n  c\n\n", "\n  # c\n",
+           "[a, [b, c]]", ": []", "a: b: c", "- a: b", "\n-\n", " !", "&a ", "*a ", "%YAML 1.2\n", "?x", "? x", "-x"]
+
+
+def _mutate(rng: random.Random, text: str) -> str:
+    for _ in range(rng.randint(1, 4)):
+        at = rng.randrange(len(text) + 1)
+        roll = rng.random()
+        if roll < 0.5:
+            text = text[:at] + rng.choice(_TOKENS) + text[at:]
+        elif roll < 0.65:
+            text = text[:at] + text[at + rng.randint(1, 6):]
+        elif roll < 0.75:
+            text = text[:at] + rng.choice(_TOKENS) + text[at + 1:]
+        else:
+            lines = text.split("\n")
+            i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+            if roll < 0.85:
+                lines.insert(i, lines[j])
+            elif roll < 0.95:
+                lines[i] = " " * rng.randint(0, 6) + lines[i].lstrip(" ")
+            else:
+                lines[i], lines[j] = lines[j], lines[i]
+            text = "\n".join(lines)
+    return text
+
+
+@settings(deadline=None, database=None, max_examples=3000)
+@given(st.randoms(use_true_random=False), st.sampled_from(SEEDS))
+def test_mutated_real_files_read_the_same_or_are_refused(rng: random.Random, seed: str) -> None:
+    assert_agrees(_mutate(rng, seed))
+
+
+_PIECES = ["word", "a b", "x: y", "#", " # c", "'", '"', "[x]", "-", "- x", "? ", "~", "1", "0.5", "true", "é’",
+           "  ", "\n", "\n\n", " \n", "\n  lead", ">", "|", ":", ",", "{", "}", "%", "@", "`", "!", "&", "*", " "]
+_STYLES = [None, None, "'", '"', "|", ">"]
+
+
+def _document(rng: random.Random) -> str:
+    """A random nested document written by PyYAML with a random style for each string."""
+    def text() -> str:
+        return "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 8)))
+
+    def value(depth: int) -> Any:
+        roll = rng.random()
+        if depth > 2 or roll < 0.6:
+            return text()
+        if roll < 0.8:
+            return [value(depth + 1) for _ in range(rng.randint(0, 3))]
+        return {text() or "k": value(depth + 1) for _ in range(rng.randint(0, 3))}
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def styled(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=rng.choice(_STYLES))
+
+    Dumper.add_representer(str, styled)
+    data = {f"k{i}": value(0) for i in range(rng.randint(1, 5))}
+    return yaml.dump(data, Dumper=Dumper, allow_unicode=True, width=rng.choice([20, 40, 80, 1000]),
+                     default_flow_style=rng.choice([False, None]), indent=rng.choice([2, 3, 4]))
+
+
+@settings(deadline=None, database=None, max_examples=3000)
+@given(st.randoms(use_true_random=False))
+def test_generated_documents_in_every_scalar_style_read_the_same_or_are_refused(rng: random.Random) -> None:
+    text = _document(rng)
+    if rng.random() < 0.2:
+        text = _mutate(rng, text)
+    assert_agrees(text)
+
+
+def test_the_generators_reach_the_fast_path() -> None:
+    """The differential tests prove something only if the fast path takes a fair share of their texts."""
+    rng = random.Random(1)
+    mutated = sum(fastyaml.load(_mutate(rng, rng.choice(SEEDS))) is not None for _ in range(400))
+    generated = [_document(rng) for _ in range(400)]
+    taken = [text for text in generated if fastyaml.load(text) is not None]
+    block = [text for text in taken if ": |" in text or ": >" in text or "- |" in text or "- >" in text]
+    assert mutated > 80, mutated
+    assert len(taken) > 20 and len(block) > 5, (len(taken), len(block))
