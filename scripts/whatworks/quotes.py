@@ -16,13 +16,20 @@ _TRANSLATE = str.maketrans({
     "\u00a0": " ", "*": None,
 })
 _ELLIPSIS = re.compile(r"\u2026|\.\s*\.\s*\.")
-_SPACE = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
     """Fold the differences a text copy introduces: quote marks, dashes, ellipses, emphasis, white space."""
-    text = _ELLIPSIS.sub("...", text.translate(_TRANSLATE))
-    return _SPACE.sub(" ", text).strip()
+    if not text.isascii():
+        text = text.translate(_TRANSLATE)
+    elif "*" in text or "`" in text:  # the only ASCII characters the table changes; translate is slow
+        text = text.replace("*", "").replace("`", "'")
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        # white space here is single spaces only, so an ellipsis can only be '..' or '. .'
+        if ".." in text or ". ." in text or "\u2026" in text:
+            text = _ELLIPSIS.sub("...", text)
+        return text
+    return " ".join(_ELLIPSIS.sub("...", text).split())  # str.split's white space is the \s of a str pattern
 
 
 @dataclass(frozen=True)
