@@ -1,5 +1,5 @@
 """Run the browser tests last: their session-wide Playwright keeps an event loop and threads alive, which
-prompt_toolkit (the scaffold's prompts) and the validator's worker processes must not share."""
+prompt_toolkit (the scaffold's prompts) must not share."""
 
 from __future__ import annotations
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import gc
+import importlib
 from pathlib import Path
+
+import pytest
 
 from evidence_fixture import CARD, CHALLENGE_CARD, write_evidence
 from whatworks.validate import validate
+
+validate_module = importlib.import_module("whatworks.validate")  # the package re-exports the function's name
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -111,3 +117,28 @@ def test_the_projects_own_evidence_is_valid() -> None:
     assert result.base is not None
     assert len(result.base.cards) >= 40
 
+
+
+def test_validation_pauses_the_cyclic_collector_and_restores_it(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    evidence = write_evidence(tmp_path)
+    seen: list[bool] = []
+    real_load = validate_module.load_file
+
+    def load_and_look(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real_load(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validate_module, "load_file", load_and_look)
+    assert gc.isenabled()
+    validate(evidence)
+    assert gc.isenabled() and seen and not any(seen)
+    gc.disable()
+    try:
+        validate(evidence)
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        gc.enable()
+    bad = evidence / "cards" / "broken.yml"
+    bad.write_text("id: [\n", encoding="utf-8")
+    assert validate(evidence).errors and gc.isenabled()
