@@ -56,8 +56,8 @@ backslash only ever escapes a quote mark or a line break, and an unescaped quote
 
 @contextmanager
 def _stderr_silenced() -> Iterator[None]:
-    """rapidyaml writes each parse error to the process's stderr before raising it, with no way to turn that
-    off; the strict loader reports the problem properly, so the copy goes to /dev/null."""
+    """rapidyaml writes each error to the process's stderr before raising it, with no way to turn that off;
+    the strict loader reports the problem properly, so the copy goes to /dev/null."""
     global _null_fd
     try:
         saved = os.dup(2)
@@ -149,10 +149,10 @@ def load(text: str) -> dict[str, Any] | None:
     try:
         with _stderr_silenced():
             tree = ryml.parse_in_arena(text.encode("utf-8"))
-        root = tree.root_id()
-        if tree.is_stream(root) or not tree.is_map(root):
-            return None
-        emitted = ryml.emit_json_malloc(tree, root)
+            root = tree.root_id()
+            if tree.is_stream(root) or not tree.is_map(root):
+                return None
+            emitted = ryml.emit_json_malloc(tree, root)  # refuses nesting deeper than 64, on stderr too
         if _SPECIAL.search(emitted):
             return None
         data = _DECODER.decode(emitted)

@@ -212,7 +212,9 @@ def _text_checks(doc: Document, shown: str) -> Iterable[Diagnostic]:
         if bad:
             span = doc.span(("url",))
             yield Diagnostic(shown, span.line, span.col, "WW401", bad[0], hint=bad[1])
-    if not file_suspicious(doc.text, printable=doc.plain) or not suspicious("\n".join(_all_text(doc.data))):
+    if doc.text and not file_suspicious(doc.text, printable=doc.plain):
+        return
+    if not suspicious("\n".join(_all_text(doc.data))):
         return
     for loc, value in doc.strings():
         for code, message, hint in text_problems(value):
