@@ -1,0 +1,161 @@
+"""A fast path for the loader: plain, well-formed files parsed by rapidyaml, or a refusal.
+
+Composing with libyaml through PyYAML costs about 170 µs a card, most of it in building Python
+event objects; rapidyaml parses in C++ and hands over JSON, which Python reads in C. It is used
+only where its result is known to equal the strict loader's (`load._build`): any text that could
+hold an anchor, alias, tag, directive, escape, tab, control character, second document, deep
+nesting, or a value whose type depends on quoting is refused, and the strict loader decides.
+Refusing costs only time; accepting wrongly would be silent, so the rules err on refusing, and
+`tests/test_fastyaml.py` checks them against the strict loader on mutated real files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+try:
+    import ryml
+except ImportError:  # pragma: no cover - rapidyaml is a dependency; without it every file takes the strict path
+    ryml = None
+
+_TRIGGERS = ("\\", "&", "*", "!", "%", "@", "`", "?", "|", ">")
+"""Characters whose meaning depends on where they stand; text without any of them skips `_NODE_START`."""
+
+_NODE_START = re.compile(
+    r"\\"  # an escape in double-quoted text
+    # at the start of a value: anchors, aliases, tags, directives, reserved indicators, complex keys
+    r"|&(?<=[\n \[{,]&)|\*(?<=[\n \[{,]\*)|!(?<=[\n \[{,]!)|%(?<=[\n \[{,]%)|@(?<=[\n \[{,]@)"
+    r"|`(?<=[\n \[{,]`)|\?(?<=[\n \[{,]\?)"
+    # block scalar headers other than a bare '|' or '>' with a chomping sign, at the end of a 'key: ' line
+    r"|\|(?<=[\n\[{,]\|)|\|(?<= \|)(?![-+]?\n)|>(?<=[\n\[{,]>)|>(?<= >)(?![-+]?\n)"
+)
+"""Each branch starts with a literal character, so the scan skips ahead to the next candidate."""
+
+_FLOW_ITEM = r"[^\s\[\]{},:#'\"-][^\[\]{},:#'\"\n]*"
+_FLOW_LINE = re.compile(rf"\[(?:{_FLOW_ITEM}(?:, {_FLOW_ITEM})*)?\][ ]*")
+"""The one flow collection taken: a list of unquoted items on one line, '[a, b]', with nothing after it."""
+
+_DOCUMENT_MARKERS = ("---", "...")
+_DEEP = "\n" + " " * 40
+_MAX_BRACKETS = 64
+_SPECIAL = re.compile(
+    r'"(?<!\\")(?=[-+.0-9~nNtTfFiI"])(?:~|[nN]ull|NULL|[tT]rue|TRUE|[fF]alse|FALSE|[-+]?[0-9]+'
+    r"|[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
+    r'|[-+]?\.?(?:[iI][nN][fF]|[nN][aA][nN])[a-zA-Z]*|)"'
+)
+"""A JSON string (key or value) that, unquoted in YAML, would be read as null, a boolean or a number, or
+that rapidyaml's JSON writer may have rewritten (inf, nan), or that is empty: the JSON cannot say whether
+the YAML value was quoted, so the file is refused. The text has no backslash (`_plain`), so in the JSON a
+backslash only ever escapes a quote mark or a line break, and an unescaped quote mark starts or ends a string."""
+
+
+@contextmanager
+def _stderr_silenced() -> Iterator[None]:
+    """rapidyaml writes each error to the process's stderr before raising it, with no way to turn that off;
+    the strict loader reports the problem properly, so the copy goes to /dev/null."""
+    global _null_fd
+    try:
+        saved = os.dup(2)
+    except OSError:  # pragma: no cover - no stderr at all: nothing to silence
+        yield
+        return
+    try:
+        if _null_fd is None:
+            _null_fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(_null_fd, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+_null_fd: int | None = None
+
+
+class _RefusedError(Exception):
+    """The fast path cannot vouch for this text."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        raise _RefusedError  # a duplicate key: the strict loader says where
+    if max(map(len, mapping), default=0) > 1000:
+        raise _RefusedError  # libyaml allows keys of at most 1,024 characters, rapidyaml any
+    return mapping
+
+
+def _constant(_name: str) -> Any:
+    raise _RefusedError  # NaN or Infinity, which JSON lacks and YAML spells differently
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant)
+
+
+def _starts_value(text: str, at: int) -> bool:
+    """Does the character at `at` begin a value: first on its line, or after 'key: ' or '- '?"""
+    line_start = text.rfind("\n", 0, at) + 1
+    before = text[line_start:at]
+    return not before.strip(" ") or before.endswith((": ", "- "))
+
+
+def _flow_lines_plain(text: str) -> bool:
+    """A '[' that begins a value opens a one-line '[a, b]' list; a ']' never begins one; no '{' or '}'.
+    Elsewhere (inside text, quoted or not) brackets are only characters, to both parsers."""
+    if "{" in text or "}" in text:
+        return False
+    start = text.find("[")
+    while start >= 0:
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if _starts_value(text, start):
+            if not _FLOW_LINE.fullmatch(text, start, end):
+                return False
+            start = text.find("[", end)
+        else:
+            start = text.find("[", start + 1)
+    start = text.find("]")
+    while start >= 0:
+        if _starts_value(text, start):
+            return False
+        start = text.find("]", start + 1)
+    return True
+
+
+def _plain(text: str) -> bool:
+    """True when nothing in the text is outside what the fast path is known to read as libyaml does."""
+    if not text.replace("\n", " ").isprintable():
+        return False  # tabs, control characters, line separators, the BOM, non-breaking spaces
+    if text.startswith(_DOCUMENT_MARKERS) or text[:1] in "&*!%@`?:,[]{}|>":
+        return False
+    if "\n---" in text or "\n..." in text or _DEEP in text:
+        return False
+    if text.count("[") > _MAX_BRACKETS:
+        return False
+    if any(trigger in text for trigger in _TRIGGERS) and _NODE_START.search(text):
+        return False
+    return _flow_lines_plain(text)
+
+
+def load(text: str) -> dict[str, Any] | None:
+    """The file's data, exactly as the strict loader would build it, or None to leave it to that loader."""
+    if ryml is None or not _plain(text):
+        return None
+    try:
+        with _stderr_silenced():
+            tree = ryml.parse_in_arena(text.encode("utf-8"))
+            root = tree.root_id()
+            if tree.is_stream(root) or not tree.is_map(root):
+                return None
+            emitted = ryml.emit_json_malloc(tree, root)  # refuses nesting deeper than 64, on stderr too
+        if _SPECIAL.search(emitted):
+            return None
+        data = _DECODER.decode(emitted)
+    except (_RefusedError, ValueError, RecursionError, ryml.ExceptionBasic):
+        return None
+    return data if isinstance(data, dict) else None
