@@ -7,6 +7,7 @@ strict path refuses it). Types are compared exactly: 1 is not 1.0, True is not 1
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 from typing import Any
@@ -43,8 +44,11 @@ def same(a: Any, b: Any) -> bool:
 def assert_agrees(text: str) -> bool:
     """The fast path's answer equals the strict path's whenever it gives one; True when it gave one."""
     fast = fastyaml.load(text)
+    emitted = fastyaml.checked_json(text)  # what a worker process sends (see parallel.py)
+    assert (emitted is None) == (fast is None), text
     if fast is None:
         return False
+    assert same(json.loads(emitted or ""), fast), text
     expected = strict(text)
     assert expected is not None, f"fast path took text the strict loader refuses:\n{text}"
     assert same(fast, expected), f"fast path read differently:\n{text}\nfast: {fast!r}\nstrict: {expected!r}"
@@ -221,3 +225,11 @@ def test_the_generators_reach_the_fast_path() -> None:
     block = [text for text in taken if ": |" in text or ": >" in text or "- |" in text or "- >" in text]
     assert mutated > 80, mutated
     assert len(taken) > 20 and len(block) > 5, (len(taken), len(block))
+
+
+def test_the_ascii_control_check_refuses_exactly_what_isprintable_refuses() -> None:
+    for code in range(128):
+        text = f"id: a{chr(code)}b\n"
+        raw = text.encode("ascii")
+        assert (len(raw.translate(None, fastyaml._CONTROL_BYTES)) == len(raw)) == (
+            text.replace("\n", " ").isprintable()), code

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from whatworks.load import MAX_BYTES, Span, load_file, load_text
+from whatworks.load import MAX_BYTES, Document, Span, load_file, load_text, read_file
 
 
 def load(text: str) -> tuple[object, list[tuple[int, int, str, str]]]:
@@ -88,6 +91,45 @@ def test_size_limit_and_unreadable_files(tmp_path: Path) -> None:
     assert (d.code, d.message) == ("WW100", "cannot read file: No such file or directory")
 
 
+def test_files_whose_size_the_system_does_not_know_are_read_whole(tmp_path: Path) -> None:
+    status = Path("/proc/self/status")
+    if not status.exists():
+        pytest.skip("no /proc")
+    assert status.stat().st_size == 0
+    text, problems = read_file(status, "status")
+    assert problems == [] and text is not None and "Pid:" in text and text.endswith("\n")
+    folder = tmp_path / "folder.yml"
+    folder.mkdir()
+    d = load_file(folder).diagnostics[0]
+    assert (d.code, d.message) == ("WW100", "cannot read file: Is a directory")
+    exact = tmp_path / "exact.yml"
+    exact.write_bytes(b"a: " + b"x" * (MAX_BYTES - 4) + b"\n")
+    assert load_file(exact).document is not None
+
+
 def test_empty_file() -> None:
     assert load("")[1] == [(1, 1, "WW107", "file is empty")]
     assert load("   \n\n")[1] == [(1, 1, "WW107", "file is empty")]
+
+
+def _get_by_definition(data: Any, loc: tuple[str | int, ...]) -> Any:
+    value = data
+    for step in loc:
+        in_list = isinstance(step, int) and isinstance(value, list) and 0 <= step < len(value)
+        in_dict = isinstance(step, str) and isinstance(value, dict) and step in value
+        if not (in_list or in_dict):
+            return None
+        value = value[step]
+    return value
+
+
+_KEYS = st.sampled_from(["a", "b", "evidence", "0"])
+_VALUES = st.recursive(st.none() | st.integers(-2, 2) | st.text(max_size=2),
+                       lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=3),
+                       max_leaves=12)
+
+
+@given(st.dictionaries(_KEYS, _VALUES, max_size=4), st.lists(_KEYS | st.integers(-1, 3), max_size=4))
+def test_get_follows_keys_and_indexes_or_gives_none(data: dict[str, Any], loc: list[str | int]) -> None:
+    document = Document(Path("x.yml"), data)
+    assert document.get(tuple(loc)) == _get_by_definition(data, tuple(loc))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from evidence_fixture import CARD, CHALLENGE_CARD, write_evidence
+from whatworks import parallel
 from whatworks.validate import validate
 
 validate_module = importlib.import_module("whatworks.validate")  # the package re-exports the function's name
@@ -123,13 +124,13 @@ def test_validation_pauses_the_cyclic_collector_and_restores_it(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     evidence = write_evidence(tmp_path)
     seen: list[bool] = []
-    real_load = validate_module.load_file
+    real_load = parallel.load_file
 
     def load_and_look(*args: object, **kwargs: object) -> object:
         seen.append(gc.isenabled())
         return real_load(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(validate_module, "load_file", load_and_look)
+    monkeypatch.setattr(parallel, "load_file", load_and_look)
     assert gc.isenabled()
     validate(evidence)
     assert gc.isenabled() and seen and not any(seen)

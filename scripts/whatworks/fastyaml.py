@@ -41,6 +41,8 @@ _FLOW_ITEM = r"[^\s\[\]{},:#'\"-][^\[\]{},:#'\"\n]*"
 _FLOW_LINE = re.compile(rf"\[(?:{_FLOW_ITEM}(?:, {_FLOW_ITEM})*)?\][ ]*")
 """The one flow collection taken: a list of unquoted items on one line, '[a, b]', with nothing after it."""
 
+_CONTROL_BYTES = bytes([*range(0x0A), *range(0x0B, 0x20), 0x7F])
+"""Every ASCII character `str.isprintable` refuses, except the line feed."""
 _DOCUMENT_MARKERS = ("---", "...")
 _DEEP = "\n" + " " * 40
 _MAX_BRACKETS = 64
@@ -128,9 +130,12 @@ def _flow_lines_plain(text: str) -> bool:
     return True
 
 
-def _plain(text: str) -> bool:
+def _plain(text: str, raw: bytes) -> bool:
     """True when nothing in the text is outside what the fast path is known to read as libyaml does."""
-    if not text.replace("\n", " ").isprintable():
+    if text.isascii():
+        if len(raw.translate(None, _CONTROL_BYTES)) != len(raw):
+            return False  # tabs and other control characters: bytes.translate is four times isprintable's speed
+    elif not text.replace("\n", " ").isprintable():
         return False  # tabs, control characters, line separators, the BOM, non-breaking spaces
     if text.startswith(_DOCUMENT_MARKERS) or text[:1] in "&*!%@`?:,[]{}|>":
         return False
@@ -145,18 +150,40 @@ def _plain(text: str) -> bool:
 
 def load(text: str) -> dict[str, Any] | None:
     """The file's data, exactly as the strict loader would build it, or None to leave it to that loader."""
-    if ryml is None or not _plain(text):
+    emitted = _emit(text)
+    return None if emitted is None else _decode(emitted)
+
+
+def checked_json(text: str) -> str | None:
+    """The file's data as JSON that `json.loads` reads to exactly what `load` returns, or None.
+
+    For a worker process (`parallel.py`): every refusal is decided here, so the JSON can travel
+    between processes as one string and be read there by the plain C decoder."""
+    emitted = _emit(text)
+    return None if emitted is None or _decode(emitted) is None else emitted
+
+
+def _emit(text: str) -> str | None:
+    if ryml is None:
         return None
     try:
+        raw = text.encode("utf-8")
+        if not _plain(text, raw):
+            return None
         with _stderr_silenced():
-            tree = ryml.parse_in_arena(text.encode("utf-8"))
+            tree = ryml.parse_in_arena(raw)
             root = tree.root_id()
             if tree.is_stream(root) or not tree.is_map(root):
                 return None
-            emitted = ryml.emit_json_malloc(tree, root)  # refuses nesting deeper than 64, on stderr too
-        if _SPECIAL.search(emitted):
-            return None
+            emitted: str = ryml.emit_json_malloc(tree, root)  # refuses nesting deeper than 64, on stderr too
+    except (ryml.ExceptionBasic, ValueError, RecursionError):
+        return None
+    return None if _SPECIAL.search(emitted) else emitted
+
+
+def _decode(emitted: str) -> dict[str, Any] | None:
+    try:
         data = _DECODER.decode(emitted)
-    except (_RefusedError, ValueError, RecursionError, ryml.ExceptionBasic):
+    except (_RefusedError, ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None

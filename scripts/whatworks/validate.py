@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,8 +15,9 @@ from pydantic import BaseModel
 from . import quotes
 from .datasets import DatasetTable, check_dataset
 from .diagnostics import Diagnostic, Severity, did_you_mean, display_path
-from .load import Document, Loc, load_file
+from .load import Document, Loc
 from .model import QUOTE_MAX, VOCABULARIES, Card, Dataset, Questions, Source, Term, Vocabulary
+from .parallel import Loading
 from .schema_errors import schema_problems
 from .textsafety import file_suspicious, suspicious, text_problems, url_problem
 
@@ -94,8 +95,33 @@ def _validate(root: Path, texts_dir: Path | None) -> Result:
     problems: list[Diagnostic] = []
     files, layout = _discover(root)
     problems.extend(layout)
-    for item in files:
-        loaded = load_file(item.path, item.shown)
+    cards = [item for item in files if item.folder == "cards"]
+    # What cards refer to (vocabularies, sources, datasets) is loaded first, so each card is checked in
+    # full as soon as it is loaded, while a worker process may be loading the next ones (parallel.py).
+    problems.extend(_load([item for item in files if item.folder != "cards"]))
+    checker = _CrossChecker(root, files)
+    checker.before_cards()
+    quote_checker = _QuoteChecker(files, checker.sources, texts_dir)
+
+    problems.extend(_load(cards, checker.card, quote_checker.card))
+    checker.after_cards()
+    problems.extend(checker.problems)
+    problems.extend(quote_checker.problems)
+
+    counts = Counter(item.folder or "questions" for item in files)
+    problems.sort()
+    base = None
+    if not any(p.is_error for p in problems):
+        base = checker.evidence_base()
+    return Result(base, tuple(problems), counts, quote_checker.checked)
+
+
+def _load(items: list[_File], *then: Callable[[_File], None]) -> list[Diagnostic]:
+    """Load, type-check and text-check each file, then run the `then` checks on each that loaded."""
+    problems: list[Diagnostic] = []
+    # In whatever order the files come back; the problems are sorted at the end.
+    for index, loaded in Loading([(item.path, item.shown) for item in items]):
+        item = items[index]
         problems.extend(loaded.diagnostics)
         item.doc = loaded.document
         if item.doc is None:
@@ -104,18 +130,9 @@ def _validate(root: Path, texts_dir: Path | None) -> Result:
         item.obj, schema = schema_problems(item.doc, model, item.shown)
         problems.extend(schema)
         problems.extend(_text_checks(item.doc, item.shown))
-
-    checker = _CrossChecker(root, files)
-    problems.extend(checker.run())
-    quote_problems, checked = _check_quotes(files, checker.sources, texts_dir)
-    problems.extend(quote_problems)
-
-    counts = Counter(item.folder or "questions" for item in files)
-    problems.sort()
-    base = None
-    if not any(p.is_error for p in problems):
-        base = checker.evidence_base()
-    return Result(base, tuple(problems), counts, checked)
+        for check in then:
+            check(item)
+    return problems
 
 
 def _discover(root: Path) -> tuple[list[_File], list[Diagnostic]]:
@@ -235,6 +252,9 @@ class _CrossChecker:
         self.vocab_terms: dict[str, set[str] | None] = {}
         self.sources: dict[str, Source] = {}
         self.dataset_tables: dict[str, DatasetTable] = {}
+        self.source_ids: set[Any] = set()
+        self.dataset_ids: set[Any] = set()
+        self.used: dict[str, set[str]] = {name: set() for name in VOCABULARIES}
         self.problems: list[Diagnostic] = []
 
     def at(self, item: _File, loc: Loc, code: str, message: str, hint: str | None = None,
@@ -243,21 +263,22 @@ class _CrossChecker:
         span = item.doc.span(loc, key=key)
         self.problems.append(Diagnostic(item.shown, span.line, span.col, code, message, severity, hint))
 
-    def run(self) -> list[Diagnostic]:
+    def before_cards(self) -> None:
+        """Everything cards are checked against: ids, vocabularies, sources, datasets and questions."""
         for folder in FOLDERS:
-            self._ids(folder)
+            if folder != "cards":
+                self._ids(folder)
         self._vocabularies()
         self.sources = {s.obj.id: s.obj for s in self.by_folder["sources"] if isinstance(s.obj, Source)}
-        source_ids = {s.doc.get(("id",)) for s in self.by_folder["sources"] if s.doc} - {None}
-        dataset_ids = {d.doc.get(("id",)) for d in self.by_folder["datasets"] if d.doc} - {None}
-        self._datasets(source_ids)
-        used: dict[str, set[str]] = {name: set() for name in VOCABULARIES}
-        for card in self.by_folder["cards"]:
-            if card.doc is not None:
-                self._card(card, source_ids, dataset_ids, used)
-        self._unused(used)
+        self.source_ids = {s.doc.get(("id",)) for s in self.by_folder["sources"] if s.doc} - {None}
+        self.dataset_ids = {d.doc.get(("id",)) for d in self.by_folder["datasets"] if d.doc} - {None}
+        self._datasets(self.source_ids)
         self._questions()
-        return self.problems
+
+    def after_cards(self) -> None:
+        """What needs every card: ids used twice, terms no card uses."""
+        self._ids("cards")
+        self._unused(self.used)
 
     def _ids(self, folder: str) -> None:
         key = "vocabulary" if folder == "vocab" else "id"
@@ -314,20 +335,24 @@ class _CrossChecker:
     def _term(self, item: _File, loc: Loc, vocabulary: str, used: dict[str, set[str]]) -> None:
         assert item.doc is not None
         value = item.doc.get(loc)
-        values = [(loc, value)] if isinstance(value, str) else []
-        if isinstance(value, list):
-            values = [((*loc, i), v) for i, v in enumerate(value) if isinstance(v, str)]
+        terms = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         known = self.vocab_terms.get(vocabulary)
-        for where, term in values:
-            used[vocabulary].add(term)
+        seen = used[vocabulary]
+        for index, term in enumerate(terms):
+            if not isinstance(term, str):
+                continue
+            seen.add(term)
             if known is not None and term not in known:
                 hint = did_you_mean(term, known) or f"see vocab/{vocabulary}.yml for the terms, or add one there"
+                where = loc if isinstance(value, str) else (*loc, index)
                 self.at(item, where, "WW301", f"'{term}' is not a term in vocab/{vocabulary}.yml", hint)
 
-    def _card(self, item: _File, source_ids: set[Any], dataset_ids: set[Any], used: dict[str, set[str]]) -> None:
+    def card(self, item: _File) -> None:
+        """One loaded card's references, terms and effect rules (needs `before_cards`)."""
         assert item.doc is not None
+        source_ids, dataset_ids = self.source_ids, self.dataset_ids
         for loc, vocabulary in _CARD_TERMS:
-            self._term(item, loc, vocabulary, used)
+            self._term(item, loc, vocabulary, self.used)
         effect = item.doc.get(("effect",))
         if effect in ("benefit", "mixed") and item.doc.get(("benefit",)) is None:
             self.at(item, ("effect",), "WW208", f"a {effect} finding needs 'benefit': what is gained")
@@ -409,47 +434,54 @@ class _CrossChecker:
         )
 
 
-def _check_quotes(files: list[_File], sources: Mapping[str, Source],
-                  texts_dir: Path | None) -> tuple[list[Diagnostic], int]:
-    """Check quotes from the raw data, so a card with other problems still has its quotes checked."""
-    problems: list[Diagnostic] = []
-    missing_reported: set[str] = set()
-    checked = 0
-    source_files = {item.obj.id: item for item in files if isinstance(item.obj, Source)}
-    texts: dict[str, str | None] = {}  # by source id: one path and cache lookup per source, not per quote
-    for item in files:
-        if item.folder != "cards" or item.doc is None:
-            continue
+class _QuoteChecker:
+    """Quotes checked from each card's raw data, so a card with other problems still has its quotes checked."""
+
+    def __init__(self, files: list[_File], sources: Mapping[str, Source], texts_dir: Path | None) -> None:
+        self.sources = sources
+        self.source_files = {item.obj.id: item for item in files if isinstance(item.obj, Source)}
+        self.texts_dir = texts_dir
+        self.texts = {source.id: quotes.read_text(texts_dir / source.text_file) if texts_dir else None
+                      for source in sources.values() if source.text_file is not None}
+        self.missing_reported: set[str] = set()
+        self.problems: list[Diagnostic] = []
+        self.checked = 0
+
+    def card(self, item: _File) -> None:
+        assert item.doc is not None
         entries = item.doc.get(("evidence",))
         for index, entry in enumerate(entries if isinstance(entries, list) else []):
             if not isinstance(entry, dict) or not isinstance(entry.get("quote"), str):
                 continue
             if len(entry["quote"]) > QUOTE_MAX:
                 continue  # already an error; the closest-passage search is superlinear in its length
-            source = sources.get(str(entry.get("source")))
+            source = self.sources.get(str(entry.get("source")))
             if source is None or source.text_file is None:
                 continue
-            if source.id not in texts:
-                texts[source.id] = quotes.read_text(texts_dir / source.text_file) if texts_dir else None
-            text = texts[source.id]
+            text = self.texts[source.id]
             if text is None:
-                if source.id not in missing_reported:
-                    missing_reported.add(source.id)
-                    holder = source_files[source.id]
-                    assert holder.doc is not None
-                    span = holder.doc.span(("text_file",))
-                    where = f"in {display_path(texts_dir)}" if texts_dir else "(no texts directory configured)"
-                    problems.append(Diagnostic(holder.shown, span.line, span.col, "WW502",
-                                               f"text copy '{source.text_file}' not found {where}; quotes from "
-                                               f"'{source.id}' were not checked", Severity.WARNING,
-                                               "set texts_dir in mkdocs.yml or pass --texts DIR"))
+                self._missing(source)
                 continue
-            checked += 1
+            self.checked += 1
             miss = quotes.find(entry["quote"], text)
             if miss is not None:
                 span = item.doc.span(("evidence", index, "quote"))
                 closest = miss.closest if len(miss.closest) <= 240 else miss.closest[:237] + "..."
-                problems.append(Diagnostic(item.shown, span.line, span.col, "WW501",
-                                           f"quote not found in {source.text_file}",
-                                           hint=f"closest passage ({miss.similarity:.0f}% similar): \"{closest}\""))
-    return problems, checked
+                self.problems.append(Diagnostic(item.shown, span.line, span.col, "WW501",
+                                                f"quote not found in {source.text_file}",
+                                                hint=f"closest passage ({miss.similarity:.0f}% similar): "
+                                                     f"\"{closest}\""))
+
+    def _missing(self, source: Source) -> None:
+        """The text copy cannot be found: said once per source."""
+        if source.id in self.missing_reported:
+            return
+        self.missing_reported.add(source.id)
+        holder = self.source_files[source.id]
+        assert holder.doc is not None
+        span = holder.doc.span(("text_file",))
+        where = f"in {display_path(self.texts_dir)}" if self.texts_dir else "(no texts directory configured)"
+        self.problems.append(Diagnostic(holder.shown, span.line, span.col, "WW502",
+                                        f"text copy '{source.text_file}' not found {where}; quotes from "
+                                        f"'{source.id}' were not checked", Severity.WARNING,
+                                        "set texts_dir in mkdocs.yml or pass --texts DIR"))
