@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from evidence_fixture import CARD
@@ -233,3 +234,33 @@ def test_the_ascii_control_check_refuses_exactly_what_isprintable_refuses() -> N
         raw = text.encode("ascii")
         assert (len(raw.translate(None, fastyaml._CONTROL_BYTES)) == len(raw)) == (
             text.replace("\n", " ").isprintable()), code
+
+
+_NODE_START_RULE = re.compile(
+    r"\\"
+    r"|&(?<=[\n \[{,]&)|\*(?<=[\n \[{,]\*)|!(?<=[\n \[{,]!)|%(?<=[\n \[{,]%)|@(?<=[\n \[{,]@)"
+    r"|`(?<=[\n \[{,]`)|\?(?<=[\n \[{,]\?)"
+    r"|\|(?<=[\n\[{,]\|)|\|(?<= \|)(?![-+]?\n)|>(?<=[\n\[{,]>)|>(?<= >)(?![-+]?\n)"
+)
+"""The rule `_node_start` implements, as one regular expression (what the fast path first used)."""
+
+
+def _starts_value_by_definition(text: str, at: int) -> bool:
+    before = text[text.rfind("\n", 0, at) + 1:at]
+    return not before.strip(" ") or before.endswith((": ", "- "))
+
+
+_RULE_TEXT = st.text(alphabet="ab :-\n[]{},&*!%@`?|>+\\", max_size=30)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_RULE_TEXT)
+def test_node_start_is_the_rule(text: str) -> None:
+    assert fastyaml._node_start(text) == bool(_NODE_START_RULE.search(text))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_RULE_TEXT, st.integers(0, 30))
+def test_starts_value_is_the_rule(text: str, at: int) -> None:
+    assume(at < len(text))
+    assert fastyaml._starts_value(text, at) == _starts_value_by_definition(text, at)
