@@ -7,7 +7,6 @@ strict path refuses it). Types are compared exactly: 1 is not 1.0, True is not 1
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from pathlib import Path
@@ -45,11 +44,8 @@ def same(a: Any, b: Any) -> bool:
 def assert_agrees(text: str) -> bool:
     """The fast path's answer equals the strict path's whenever it gives one; True when it gave one."""
     fast = fastyaml.load(text)
-    emitted = fastyaml.checked_json(text)  # what a worker process sends (see parallel.py)
-    assert (emitted is None) == (fast is None), text
     if fast is None:
         return False
-    assert same(json.loads(emitted or ""), fast), text
     expected = strict(text)
     assert expected is not None, f"fast path took text the strict loader refuses:\n{text}"
     assert same(fast, expected), f"fast path read differently:\n{text}\nfast: {fast!r}\nstrict: {expected!r}"

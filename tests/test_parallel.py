@@ -147,6 +147,12 @@ def test_no_fork_while_another_thread_runs(tmp_path: Path) -> None:
         thread.join()
 
 
+def test_one_core_loads_here_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
+    assert not parallel.can_fork()
+    assert not parallel.Loading(corpus(tmp_path, copies=5), min_files=1).forked
+
+
 def test_small_sets_load_here_alone(tmp_path: Path) -> None:
     files = corpus(tmp_path, copies=5)
     assert len(files) < parallel.MIN_FILES

@@ -168,15 +168,6 @@ def load(text: str) -> dict[str, Any] | None:
     return None if emitted is None else _decode(emitted)
 
 
-def checked_json(text: str) -> str | None:
-    """The file's data as JSON that `json.loads` reads to exactly what `load` returns, or None.
-
-    For a worker process (`parallel.py`): every refusal is decided here, so the JSON can travel
-    between processes as one string and be read there by the plain C decoder."""
-    emitted = _emit(text)
-    return None if emitted is None or _decode(emitted) is None else emitted
-
-
 def _emit(text: str) -> str | None:
     if ryml is None:
         return None

