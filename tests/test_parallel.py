@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import pickle
 import shutil
 import threading
 import time
@@ -200,3 +201,34 @@ def test_validation_with_a_worker_gives_the_same_result(tmp_path: Path, monkeypa
     alone_base = validate(clean, tmp_path / "clean" / "texts").base
     assert forked_base is not None and alone_base is not None
     assert forked_base.cards == alone_base.cards and forked_base.sources == alone_base.sources
+
+
+def test_prepare_takes_plain_files_and_leaves_the_rest(tmp_path: Path) -> None:
+    files = dict(corpus(tmp_path, copies=1))
+    by_name = {name: path for path, name in files.items()}
+    prepared = parallel.prepare(by_name["card-0000.yml"], "card-0000.yml")
+    assert prepared is not None
+    document = load_file(by_name["card-0000.yml"]).document
+    assert document is not None and prepared == (document.text, document.data)
+    for name in ("anchor.yml", "flow-map.yml", "latin1.yml", "empty.yml", "big.yml", "dup.yml", "list.yml"):
+        assert parallel.prepare(by_name[name], name) is None, name
+    assert parallel.prepare(tmp_path / "absent.yml", "absent.yml") is None
+
+
+def test_frames_are_read_whole_however_the_pipe_splits_them() -> None:
+    reading, writing = os.pipe()
+    frame = pickle.dumps((1, [None, ("text", {"id": "x"})]))
+    message = parallel._FRAME.pack(len(frame)) + frame
+    inbox = parallel._Inbox(reading, [5, 2])
+    try:
+        os.write(writing, message[:3])
+        assert list(inbox.take()) == []  # not even the length yet
+        os.write(writing, message[3:10])
+        assert list(inbox.take()) == []  # the length, not the frame
+        os.write(writing, message[10:] + message)
+        os.close(writing)
+        inbox.block = True
+        assert list(inbox.take()) == [(1, [None, ("text", {"id": "x"})])] * 2
+        assert inbox.ended
+    finally:
+        inbox.close()

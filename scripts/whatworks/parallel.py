@@ -126,7 +126,7 @@ def can_fork() -> bool:
 
 
 def prepare(path: Path, shown: str) -> Prepared:
-    """The worker's part for one file: its text and JSON when the fast path takes it, else None."""
+    """The worker's part for one file: its text and data when the fast path takes it, else None."""
     text, _ = read_file(path, shown)
     if text is None:
         return None
