@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from whatworks.quotes import _ELLIPSIS, _TRANSLATE, find, normalise
+from whatworks.quotes import _ELLIPSIS, _TRANSLATE, SourceText, find, normalise
 from whatworks.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -65,3 +65,15 @@ def test_every_quote_in_the_real_evidence_is_in_its_source() -> None:
     assert quote_problems == []
     cards = len(list((REPO / "evidence" / "cards").glob("*.yml")))
     assert result.quotes_checked >= cards >= 40
+
+
+_WORDS = st.lists(st.sampled_from(["a", "ab", "abc", "care", "cared", "caring", "and", "", "x.y"]), max_size=40)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_WORDS, st.integers(0, 200), st.integers(0, 80), st.sampled_from(["", " ", "d", "ab c"]))
+def test_the_word_start_index_finds_exactly_what_a_scan_finds(words: list[str], start: int, length: int,
+                                                              edit: str) -> None:
+    text = " ".join(words)
+    wanted = text[start:start + length] + edit  # often a real passage, sometimes one changed at its end
+    assert (wanted in SourceText(text)) == (wanted in text)
