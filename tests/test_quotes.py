@@ -76,4 +76,13 @@ def test_the_word_start_index_finds_exactly_what_a_scan_finds(words: list[str], 
                                                               edit: str) -> None:
     text = " ".join(words)
     wanted = text[start:start + length] + edit  # often a real passage, sometimes one changed at its end
-    assert (wanted in SourceText(text)) == (wanted in text)
+    assert (wanted in SourceText(text, index_after=0)) == (wanted in text)
+
+
+def test_the_index_is_built_only_after_enough_lookups() -> None:
+    source = SourceText("a text with several words in it, enough to look for", index_after=2)
+    assert "with several words" in source and "not in this text at all" not in source
+    assert source._starts is None  # two lookups, both answered by scanning
+    assert "several words in it" in source
+    assert source._starts is not None  # the third built the index, which answered it
+    assert "not in this text at all" not in source and "look for" in source

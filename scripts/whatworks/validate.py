@@ -441,8 +441,7 @@ class _QuoteChecker:
         self.sources = sources
         self.source_files = {item.obj.id: item for item in files if isinstance(item.obj, Source)}
         self.texts_dir = texts_dir
-        self.texts = {source.id: quotes.read_text(texts_dir / source.text_file) if texts_dir else None
-                      for source in sources.values() if source.text_file is not None}
+        self.texts: dict[str, quotes.SourceText | None] = {}  # by source id, read when a card first needs one
         self.missing_reported: set[str] = set()
         self.problems: list[Diagnostic] = []
         self.checked = 0
@@ -458,6 +457,8 @@ class _QuoteChecker:
             source = self.sources.get(str(entry.get("source")))
             if source is None or source.text_file is None:
                 continue
+            if source.id not in self.texts:
+                self.texts[source.id] = quotes.read_text(self.texts_dir / source.text_file) if self.texts_dir else None
             text = self.texts[source.id]
             if text is None:
                 self._missing(source)
