@@ -85,7 +85,7 @@ def slow_here(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
 def test_the_worker_loads_files_exactly_as_this_process_does(tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     files = corpus(tmp_path)
-    alone = parallel.load_files(files, min_files=len(files) + 1)
+    alone = [load_file(path, shown) for path, shown in files]
     monkeypatch.setattr(parallel, "CHUNK", 4)
     slow_here(monkeypatch, 0.002)
     loading = parallel.Loading(files, min_files=1)
@@ -102,7 +102,7 @@ def test_the_worker_loads_files_exactly_as_this_process_does(tmp_path: Path,
 
 def test_chunks_a_dead_worker_never_sent_are_loaded_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = corpus(tmp_path, copies=300)
-    alone = parallel.load_files(files, min_files=len(files) + 1)
+    alone = [load_file(path, shown) for path, shown in files]
     real_prepare = parallel.prepare
     calls = [0]
 

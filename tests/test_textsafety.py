@@ -16,16 +16,6 @@ _PIECES = st.sampled_from(["text", " ", "[a]", "(b)", "[a](b)", "[a][b]", "]", "
                            "&amp;", "&", "\u200b", "\u202e", "\ufeff", "\x07", "\\", "\n", "é", ":", "-", "'", '"'])
 
 
-def _values(data: Any) -> list[str]:
-    if isinstance(data, str):
-        return [data]
-    if isinstance(data, dict):
-        return [v for value in data.values() for v in _values(value)]
-    if isinstance(data, list):
-        return [v for value in data for v in _values(value)]
-    return []
-
-
 @settings(deadline=None, database=None, max_examples=1500)
 @given(st.lists(st.lists(_PIECES, max_size=6).map("".join), min_size=1, max_size=4),
        st.sampled_from([None, "'", '"', "|", ">"]), st.booleans())
@@ -43,7 +33,7 @@ def test_a_file_that_passes_the_first_pass_holds_no_flagged_value(texts: list[st
     document = load_text(text, Path("x.yml")).document
     if document is None or file_suspicious(text, printable=document.plain):
         return
-    for value in _values(document.data):
+    for _, value in document.strings():
         assert not list(text_problems(value)), (text, value)
 
 

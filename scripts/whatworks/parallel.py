@@ -116,12 +116,6 @@ class Loading:
             yield index, finish(*self.files[index], item)
 
 
-def load_files(files: Sequence[tuple[Path, str]], *, min_files: int | None = None) -> list[LoadResult]:
-    """Every file's result, in the order given."""
-    results = dict(Loading(files, min_files=min_files))
-    return [results[index] for index in range(len(files))]
-
-
 def can_fork() -> bool:
     """Linux (where a fork that does not exec is safe, and tested), a second core for this process,
     and no other thread whose locks a forked child could inherit held (as under `mkdocs serve`)."""
