@@ -81,6 +81,7 @@ def test_load_text_marks_fast_documents_plain_and_strict_ones_not() -> None:
     "a: x\u2028y\n",  # line separator
     "a: x\u00a0y\n",  # non-breaking space
     "a: 1\na: 2\n",  # duplicate key
+    "a:\n- b: 1\n  b: 2\n", "a:\n  b: [x]\n  b: [y]\n", "a:\n  b:\n    c: 1\n  b:\n    c: 1\n",  # nested ones
     "a: ~\n", "a: 007\n", "a: Null\n", "a: True\n", "a: .inf\n", "a: -inf\n", "a: .NaN\n",  # resolved differently
     'a: "1"\n', "a: 'true'\n", 'a: ""\n', "a: [1, '2']\n",  # quoted: the JSON cannot tell
     "1: a\n", '"": a\n',  # keys that are not plain text
@@ -91,7 +92,7 @@ def test_load_text_marks_fast_documents_plain_and_strict_ones_not() -> None:
     "a: |2\n   x\n", "a: >1\n  x\n", "a: > x\n",  # indentation indicators, text after a header
     "? a\n: 1\n",  # complex key
     "a: @x\n", "a: `x\n",  # reserved indicators
-    "k" * 1001 + ": v\n",  # a key longer than libyaml allows
+    "k" * 1001 + ": v\n", "a:\n  - " + "k" * 1001 + ": v\n",  # keys longer than libyaml may allow
     "a:\n" + "".join(" " * (2 * i) + f"k{i}:\n" for i in range(1, 22)) + " " * 44 + "v: 1\n",  # deep nesting
     "- a\n- b\n",  # not a mapping
     "a: [" + ", ".join("x" for _ in range(70)) + "]\n" + "b: [x]\n" * 70,  # many lists
@@ -111,6 +112,9 @@ def test_what_the_fast_path_refuses(text: str) -> None:
     ("a: [x, y z, 3]\nb: 'see [1] and [2]'\nc: text [with] brackets\n",
      {"a": ["x", "y z", 3], "b": "see [1] and [2]", "c": "text [with] brackets"}),
     ("a: []\nb: [x]\n", {"a": [], "b": ["x"]}),
+    ("i: 123456789012345678901234567890\nj: -98765432109876543210\nf: 1.5e-7\ng: 0.1\nh: 1e400\nk: 2.5E+3\n",
+     {"i": 123456789012345678901234567890, "j": -98765432109876543210, "f": 1.5e-7, "g": 0.1, "h": float("inf"),
+      "k": 2500.0}),
 ])
 def test_values_and_types_match_the_strict_loader(text: str, expected: dict[str, Any]) -> None:
     fast = fastyaml.load(text)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from evidence_fixture import CARD, write_evidence
-from whatworks import parallel
+from whatworks import fastyaml, parallel
 from whatworks.load import LoadResult, load_file
 from whatworks.validate import validate
 
@@ -209,15 +209,21 @@ def test_prepare_takes_plain_files_and_leaves_the_rest(tmp_path: Path) -> None:
     prepared = parallel.prepare(by_name["card-0000.yml"], "card-0000.yml")
     assert prepared is not None
     document = load_file(by_name["card-0000.yml"]).document
-    assert document is not None and prepared == (document.text, document.data)
-    for name in ("anchor.yml", "flow-map.yml", "latin1.yml", "empty.yml", "big.yml", "dup.yml", "list.yml"):
+    assert document is not None and prepared[0] == document.text
+    finished = parallel.finish(by_name["card-0000.yml"], "card-0000.yml", prepared).document
+    assert finished is not None and finished.data == document.data and finished.plain
+    for name in ("anchor.yml", "flow-map.yml", "latin1.yml", "empty.yml", "big.yml", "list.yml"):
         assert parallel.prepare(by_name[name], name) is None, name
     assert parallel.prepare(tmp_path / "absent.yml", "absent.yml") is None
+    # A duplicate key shows only once the JSON is read, in this process: the file is then loaded in full.
+    duplicated = parallel.prepare(by_name["dup.yml"], "dup.yml")
+    assert duplicated is not None and fastyaml.decode(*duplicated[1:]) is None
+    assert parallel.finish(by_name["dup.yml"], "dup.yml", duplicated) == load_file(by_name["dup.yml"], "dup.yml")
 
 
 def test_frames_are_read_whole_however_the_pipe_splits_them() -> None:
     reading, writing = os.pipe()
-    frame = pickle.dumps((1, [None, ("text", {"id": "x"})]))
+    frame = pickle.dumps((1, [None, ("text", '{"id": "x"}', 2)]))
     message = parallel._FRAME.pack(len(frame)) + frame
     inbox = parallel._Inbox(reading, [5, 2])
     try:
@@ -228,7 +234,7 @@ def test_frames_are_read_whole_however_the_pipe_splits_them() -> None:
         os.write(writing, message[10:] + message)
         os.close(writing)
         inbox.block = True
-        assert list(inbox.take()) == [(1, [None, ("text", {"id": "x"})])] * 2
+        assert list(inbox.take()) == [(1, [None, ("text", '{"id": "x"}', 2)])] * 2
         assert inbox.ended
     finally:
         inbox.close()
