@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import whatworks.cli as cli_module
 from evidence_fixture import CARD, write_evidence
 from whatworks.cli import main
 
@@ -193,3 +194,66 @@ def test_schema_export_never_overwrites_a_hand_made_file(tmp_path: Path) -> None
     mine.unlink()
     assert run("schema", "--out", str(out))[0] == 0
     assert run("schema", "--out", str(out)) == (0, f"schemas in {out.as_posix()} are up to date\n")
+
+
+def test_the_command_writes_all_its_output_before_it_exits(tmp_path: Path) -> None:
+    """`run` ends the process with os._exit: what it printed must all be flushed first, pipe full or not."""
+    cards = {f"card-{n:04d}": CARD.format(id=f"card-{n:04d}").replace("statement:", "statment:") for n in range(600)}
+    evidence = write_evidence(tmp_path, cards=cards)
+    expected = CliRunner().invoke(main, ["validate", str(evidence)]).output
+    assert len(expected.encode()) > 1 << 16  # more than a pipe holds: the writes wait for the reader
+    proc = subprocess.run([sys.executable, "-m", "whatworks", "validate", str(evidence)], capture_output=True,
+                          text=True, check=False)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (1, expected, "")
+    assert proc.stdout.endswith("\n1200 errors and 6 warnings in 606 files (607 files checked).\n")
+    clean = write_evidence(tmp_path / "clean")
+    proc = subprocess.run([sys.executable, "-m", "whatworks", "validate", str(clean)], capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 0 and proc.stdout.endswith("\n2 warnings in 2 files (9 files checked).\n")
+    proc = subprocess.run([sys.executable, "-m", "whatworks", "validate", str(tmp_path / "absent")],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2 and "is not a folder" in proc.stderr
+
+
+class _ExitedError(Exception):
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+class _Unflushable:
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.parametrize(("code", "status", "said"), [
+    (None, 0, ""), (0, 0, ""), (3, 3, ""), ("whatworks: stopped", 1, "whatworks: stopped\n"),
+])
+def test_exit_keeps_the_status_sys_exit_would_give(monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str],
+                                                   code: object, status: int, said: str) -> None:
+    def fake_exit(value: int) -> None:
+        raise _ExitedError(value)
+
+    monkeypatch.setattr(cli_module.os, "_exit", fake_exit)
+    with pytest.raises(_ExitedError) as exited:
+        cli_module._exit(code)
+    assert exited.value.code == status
+    assert capsys.readouterr().err == said
+
+
+def test_exit_says_so_when_the_output_could_not_be_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake_exit(value: int) -> None:
+        raise _ExitedError(value)
+
+    monkeypatch.setattr(cli_module.os, "_exit", fake_exit)
+    monkeypatch.setattr(sys, "stdout", _Unflushable())
+    with pytest.raises(_ExitedError) as exited:
+        cli_module._exit(0)
+    assert exited.value.code == 120
+    monkeypatch.setattr(sys, "stdout", None)  # pythonw: no stdout at all
+    with pytest.raises(_ExitedError) as exited:
+        cli_module._exit(1)
+    assert exited.value.code == 120

