@@ -61,6 +61,9 @@ _MARKER_OR_DEEP = re.compile(r"\n(?:---|\.\.\.| {40})")
 """A document marker starting a line, or a line indented 40 spaces or more (nesting rapidyaml's JSON writer
 may refuse): one search, half the time of three `in` tests."""
 _MAX_BRACKETS = 64
+_QUOTED_KEY = re.compile(r"""['"] *:(?:[ \n]|$)""")
+"""A quoted key, or a quote mark before ': ' in text: rapidyaml reads a quoted key that spans lines,
+libyaml refuses one, and the JSON cannot tell."""
 _SPECIAL = re.compile(
     r'"(?<!\\")(?=[-+.0-9~nNtTfFiI"])(?:~|[nN]ull|NULL|[tT]rue|TRUE|[fF]alse|FALSE|[-+]?[0-9]+'
     r"|[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
@@ -118,14 +121,15 @@ def _nodes(container: dict[str, Any] | list[Any]) -> int:
 
 
 def _starts_value(text: str, at: int) -> bool:
-    """Does the character at `at` begin a value: first on its line, or after 'key: ' or '- '?"""
+    """Does the character at `at` begin a value: first on its line, or after ':' or '-' and one or more
+    spaces ('key:  [a, b]' is a list too)?"""
     if at and text[at - 1] not in " \n":
         return False  # most brackets, in text or closing a flow list: no need to look at the whole line
     if at >= 2 and text.startswith((": ", "- "), at - 2):
         return True  # most flow lists: no need to look back to the line's start either
     line_start = text.rfind("\n", 0, at) + 1
-    before = text[line_start:at]
-    return not before.strip(" ") or before.endswith((": ", "- "))
+    before = text[line_start:at].rstrip(" ")
+    return not before or before.endswith((":", "-"))
 
 
 def _flow_lines_plain(text: str) -> bool:
@@ -159,6 +163,10 @@ def _plain(text: str, raw: bytes) -> bool:
     elif not text.replace("\n", " ").isprintable():
         return False  # tabs, control characters, line separators, the BOM, non-breaking spaces
     if text.startswith(_DOCUMENT_MARKERS) or text[:1] in "&*!%@`?:,[]{}|>":
+        return False
+    if not text.endswith("\n"):
+        return False  # rapidyaml keeps a final line break in a block scalar that ends the file, libyaml not
+    if _QUOTED_KEY.search(text):
         return False
     if _MARKER_OR_DEEP.search(text):
         return False

@@ -4,11 +4,11 @@ Reading and parsing a card is most of validation's cost, and one Python process 
 Above `MIN_FILES` files this process forks one worker; both take chunks of the file list from a pipe
 of chunk numbers (as make's jobserver hands out jobs), so neither waits while the other is busy. The
 worker only reads files and takes them through the parsing half of the fast YAML path
-(`fastyaml.emit`); it sends back each file's text and rapidyaml's JSON of it, pickled, and this process
-reads the JSON (`fastyaml.decode`) in about 20 µs a card, against about 150 µs to read and parse it.
-Every file the worker could not take (refused by the fast path, unreadable,
-not UTF-8, empty) is loaded here in full, so every diagnostic still comes from `load.load_file`, and the
-result is the same as loading serially, whatever the worker did or failed to do.
+(`fastyaml.emit`); it sends back each file's text and rapidyaml's JSON of it, and this process reads
+the JSON (`fastyaml.decode`) in about 20 µs a card, against about 130 µs to read and parse it. Every
+file the worker could not take (refused by the fast path, unreadable, not UTF-8, empty), or whose JSON
+this process refuses (a duplicate key), is loaded here in full, so every diagnostic still comes from
+`load.load_file`, and the result is the same as loading serially, whatever the worker did or failed to do.
 """
 
 from __future__ import annotations
