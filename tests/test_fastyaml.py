@@ -257,6 +257,16 @@ _NODE_START_RULE = re.compile(
 """The rule `_node_start` implements, as one regular expression (what the fast path first used)."""
 
 
+_QUOTED_KEY_RULE = re.compile(r"""['"] *:(?:[ \n]|$)""")
+"""The rule `_quoted_key` implements, as one regular expression."""
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="ab :'\"\n", max_size=30))
+def test_quoted_key_is_the_rule(text: str) -> None:
+    assert fastyaml._quoted_key(text) == bool(_QUOTED_KEY_RULE.search(text))
+
+
 def _starts_value_by_definition(text: str, at: int) -> bool:
     before = text[text.rfind("\n", 0, at) + 1:at]
     return not before.strip(" ") or re.search(r"[:-] +$", before) is not None

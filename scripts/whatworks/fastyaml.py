@@ -61,9 +61,6 @@ _MARKER_OR_DEEP = re.compile(r"\n(?:---|\.\.\.| {40})")
 """A document marker starting a line, or a line indented 40 spaces or more (nesting rapidyaml's JSON writer
 may refuse): one search, half the time of three `in` tests."""
 _MAX_BRACKETS = 64
-_QUOTED_KEY = re.compile(r"""['"] *:(?:[ \n]|$)""")
-"""A quoted key, or a quote mark before ': ' in text: rapidyaml reads a quoted key that spans lines,
-libyaml refuses one, and the JSON cannot tell."""
 _SPECIAL = re.compile(
     r'"(?<!\\")(?=[-+.0-9~nNtTfFiI"])(?:~|[nN]ull|NULL|[tT]rue|TRUE|[fF]alse|FALSE|[-+]?[0-9]+'
     r"|[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
@@ -120,6 +117,22 @@ def _nodes(container: dict[str, Any] | list[Any]) -> int:
     return count
 
 
+def _quoted_key(text: str) -> bool:
+    """A quote mark, then spaces or none, then ':' ending the text or before a space or line break: a quoted
+    key, or text that looks like one. rapidyaml reads a quoted key that spans lines, libyaml refuses it,
+    and the JSON cannot tell. str.find per quote mark: a regular expression took 12.5 µs a card, this 3."""
+    for mark in "'\"":
+        at = text.find(mark)
+        while at >= 0:
+            after = at + 1
+            while text.startswith(" ", after):
+                after += 1
+            if text.startswith(":", after) and text[after + 1:after + 2] in ("", " ", "\n"):
+                return True
+            at = text.find(mark, after)
+    return False
+
+
 def _starts_value(text: str, at: int) -> bool:
     """Does the character at `at` begin a value: first on its line, or after ':' or '-' and one or more
     spaces ('key:  [a, b]' is a list too)?"""
@@ -166,7 +179,7 @@ def _plain(text: str, raw: bytes) -> bool:
         return False
     if not text.endswith("\n"):
         return False  # rapidyaml keeps a final line break in a block scalar that ends the file, libyaml not
-    if _QUOTED_KEY.search(text):
+    if _quoted_key(text):
         return False
     if _MARKER_OR_DEEP.search(text):
         return False
