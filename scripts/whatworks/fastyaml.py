@@ -1,14 +1,13 @@
 """A fast path for the loader: plain, well-formed files parsed by rapidyaml, or a refusal.
 
 Composing with libyaml through PyYAML costs about 170 µs a card, most of it in building Python
-event objects; rapidyaml parses in C++ and hands over JSON, which Python reads in C. It is used
-only where its result is known to equal the strict loader's (`load._build`): any text that could
-hold an anchor, alias, tag, directive, escape, tab, control character, second document, deep
-nesting, or a value whose type depends on quoting is refused, and the strict loader decides.
-Refusing costs only time; accepting wrongly would be silent, so the rules err on refusing, and
-`tests/test_fastyaml.py` checks them against the strict loader on the real evidence, mutated real
-files and generated documents in every scalar style.
-"""
+event objects; rapidyaml parses in C++ and hands over JSON, which pydantic-core reads in Rust. It is
+used only where its result is known to equal the strict loader's (`load._build`): any text that lacks
+a final line break, or could hold an anchor, alias, tag, directive, escape, tab, control character,
+second document, deep nesting, a quoted key or a value whose type depends on quoting, is refused,
+and the strict loader decides. Refusing costs only time; accepting wrongly would be silent,
+so the rules err on refusing, and `tests/test_fastyaml.py` checks them against the strict loader on
+the real evidence, mutated real files and generated documents in every scalar style."""
 
 from __future__ import annotations
 
