@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test setup setup-test browser lint serve bench clean
+.PHONY: site test setup setup-test browser lint serve bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ test: setup-test browser lint
 
 bench: setup-test browser
 	$(BIN)/python scripts/bench.py
+
+fuzz: setup-test
+	$(BIN)/python scripts/fuzz_fastyaml.py --texts 1000000
 
 clean:
 	rm -rf site test-artifacts .pytest_cache .mypy_cache .ruff_cache
