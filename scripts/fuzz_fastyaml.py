@@ -82,8 +82,13 @@ def mutate(rng: random.Random, text: str) -> str:
     return text
 
 
-def document(rng: random.Random) -> str:
-    """Random nested data, written by PyYAML with a random style for each string, keys included."""
+class _Key(str):
+    """A mapping key, written plain where PyYAML can."""
+
+
+def document(rng: random.Random, *, quoted_keys: bool = True) -> str:
+    """Random nested data, written by PyYAML with a random style for each string (keys too, unless not
+    `quoted_keys`: a quoted key sends the file to the strict loader, so plain ones reach the fast path)."""
     def text() -> str:
         return "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 8)))
 
@@ -93,7 +98,7 @@ def document(rng: random.Random) -> str:
             return text()
         if roll < 0.8:
             return [value(depth + 1) for _ in range(rng.randint(0, 3))]
-        return {text() or "k": value(depth + 1) for _ in range(rng.randint(0, 3))}
+        return {_Key(text() or "k"): value(depth + 1) for _ in range(rng.randint(0, 3))}
 
     class Dumper(yaml.SafeDumper):
         pass
@@ -101,8 +106,13 @@ def document(rng: random.Random) -> str:
     def styled(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=rng.choice(_STYLES))
 
+    def key(dumper: yaml.SafeDumper, data: _Key) -> yaml.Node:
+        style = rng.choice(_STYLES) if quoted_keys else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style=style)
+
     Dumper.add_representer(str, styled)
-    data = {f"k{i}": value(0) for i in range(rng.randint(1, 5))}
+    Dumper.add_representer(_Key, key)
+    data = {_Key(f"k{i}"): value(0) for i in range(rng.randint(1, 5))}
     dumped: str = yaml.dump(data, Dumper=Dumper, allow_unicode=True, width=rng.choice([20, 40, 80, 1000]),
                             default_flow_style=rng.choice([False, None]), indent=rng.choice([2, 3, 4]))
     return dumped
@@ -141,7 +151,8 @@ def run(texts: int, seed: int, out: Path, root: Path = ROOT) -> tuple[int, int]:
     real = seeds(root)
     taken = differing = 0
     for number in range(texts):
-        text = document(rng) if rng.random() < 0.3 else mutate(rng, rng.choice(real))
+        roll = rng.random()
+        text = document(rng, quoted_keys=roll < 0.15) if roll < 0.3 else mutate(rng, rng.choice(real))
         if rng.random() < 0.1:
             text = mutate(rng, text)
         verdict = differs(text)

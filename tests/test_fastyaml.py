@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from evidence_fixture import CARD
+from fuzz_fastyaml import document, mutate, same
 from whatworks import fastyaml
 from whatworks.load import _build, load_text
 
@@ -29,16 +29,6 @@ SEEDS = [path.read_text(encoding="utf-8") for path in REAL_FILES] + [CARD.format
 def strict(text: str) -> dict[str, Any] | None:
     data, problems = _build(text, "x.yml")
     return None if problems else data
-
-
-def same(a: Any, b: Any) -> bool:
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
 
 
 def assert_agrees(text: str) -> bool:
@@ -145,95 +135,26 @@ def test_without_rapidyaml_everything_takes_the_strict_path(monkeypatch: pytest.
     assert result.document.data["id"] == "x"
 
 
-_TOKENS = [*":-?[]{},#&*!|>'\"%@`\\\t\n", " ", "  ", "a", "0", ".", ": ", "- ",
-           "\n  ", "\n- ", "\n    ", "|-\n", ">-\n", "|+\n", ">\n", "|2\n", "---\n", "...\n", "~", "null", "true",
-           "True", "1", "0.5", "-inf", ".nan", "007", "1e3", "\n\n", " #", "x: y", "{a: 1}", "[a, b]", "''", '""',
-           "\u00a0", "é", "’", "\ufeff", "<<", "0x1F", "+1", ".5", ":x", "[- a]", "[a:b]", ", ]", "k" * 1030 + ": v",
-           "\n   more", "\n     deeper", ": |\n  a\n\n   b\n  c\n", ": >\n  a\n\n   b\n  c\n\n", "\n  # c\n",
-           "[a, [b, c]]", ": []", "a: b: c", "- a: b", "\n-\n", " !", "&a ", "*a ", "%YAML 1.2\n", "?x", "? x", "-x"]
-
-
-def _mutate(rng: random.Random, text: str) -> str:
-    for _ in range(rng.randint(1, 4)):
-        at = rng.randrange(len(text) + 1)
-        roll = rng.random()
-        if roll < 0.5:
-            text = text[:at] + rng.choice(_TOKENS) + text[at:]
-        elif roll < 0.65:
-            text = text[:at] + text[at + rng.randint(1, 6):]
-        elif roll < 0.75:
-            text = text[:at] + rng.choice(_TOKENS) + text[at + 1:]
-        else:
-            lines = text.split("\n")
-            i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
-            if roll < 0.85:
-                lines.insert(i, lines[j])
-            elif roll < 0.95:
-                lines[i] = " " * rng.randint(0, 6) + lines[i].lstrip(" ")
-            else:
-                lines[i], lines[j] = lines[j], lines[i]
-            text = "\n".join(lines)
-    return text
-
-
 @settings(deadline=None, database=None, max_examples=3000)
 @given(st.randoms(use_true_random=False), st.sampled_from(SEEDS))
 def test_mutated_real_files_read_the_same_or_are_refused(rng: random.Random, seed: str) -> None:
-    assert_agrees(_mutate(rng, seed))
-
-
-_PIECES = ["word", "a b", "x: y", "#", " # c", "'", '"', "[x]", "-", "- x", "? ", "~", "1", "0.5", "true", "é’",
-           "  ", "\n", "\n\n", " \n", "\n  lead", ">", "|", ":", ",", "{", "}", "%", "@", "`", "!", "&", "*", " "]
-_STYLES = [None, None, "'", '"', "|", ">"]
-
-
-class _Key(str):
-    """A mapping key: written plain where PyYAML can (a quoted key sends the file to the strict loader)."""
-
-
-def _document(rng: random.Random) -> str:
-    """A random nested document written by PyYAML with a random style for each string value."""
-    def text() -> str:
-        return "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 8)))
-
-    def value(depth: int) -> Any:
-        roll = rng.random()
-        if depth > 2 or roll < 0.6:
-            return text()
-        if roll < 0.8:
-            return [value(depth + 1) for _ in range(rng.randint(0, 3))]
-        return {_Key(text() or "k"): value(depth + 1) for _ in range(rng.randint(0, 3))}
-
-    class Dumper(yaml.SafeDumper):
-        pass
-
-    def styled(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=rng.choice(_STYLES))
-
-    def key(dumper: yaml.SafeDumper, data: _Key) -> yaml.Node:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", str(data))
-
-    Dumper.add_representer(str, styled)
-    Dumper.add_representer(_Key, key)
-    data = {_Key(f"k{i}"): value(0) for i in range(rng.randint(1, 5))}
-    return yaml.dump(data, Dumper=Dumper, allow_unicode=True, width=rng.choice([20, 40, 80, 1000]),
-                     default_flow_style=rng.choice([False, None]), indent=rng.choice([2, 3, 4]))
+    assert_agrees(mutate(rng, seed))
 
 
 @settings(deadline=None, database=None, max_examples=3000)
 @given(st.randoms(use_true_random=False))
 def test_generated_documents_in_every_scalar_style_read_the_same_or_are_refused(rng: random.Random) -> None:
-    text = _document(rng)
+    text = document(rng, quoted_keys=False)
     if rng.random() < 0.2:
-        text = _mutate(rng, text)
+        text = mutate(rng, text)
     assert_agrees(text)
 
 
 def test_the_generators_reach_the_fast_path() -> None:
     """The differential tests prove something only if the fast path takes a fair share of their texts."""
     rng = random.Random(1)
-    mutated = sum(fastyaml.load(_mutate(rng, rng.choice(SEEDS))) is not None for _ in range(400))
-    generated = [_document(rng) for _ in range(400)]
+    mutated = sum(fastyaml.load(mutate(rng, rng.choice(SEEDS))) is not None for _ in range(400))
+    generated = [document(rng, quoted_keys=False) for _ in range(400)]
     taken = [text for text in generated if fastyaml.load(text) is not None]
     block = [text for text in taken if ": |" in text or ": >" in text or "- |" in text or "- >" in text]
     assert mutated > 80, mutated
