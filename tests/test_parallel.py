@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from evidence_fixture import CARD, write_evidence
+from fuzz_fastyaml import same as same_data
 from whatworks import fastyaml, parallel
 from whatworks.load import LoadResult, load_file
 from whatworks.validate import validate
@@ -60,16 +61,7 @@ def same(forked: LoadResult, alone: LoadResult) -> bool:
     if (forked.document is None) or (alone.document is None):
         return forked.document is alone.document
     a, b = forked.document, alone.document
-    return (a.path, a.text, a.plain) == (b.path, b.text, b.plain) and typed(a.data) == typed(b.data)
-
-
-def typed(value: Any) -> Any:
-    """The value with every scalar's type beside it, so 1 and 1.0 and True differ."""
-    if isinstance(value, dict):
-        return {key: typed(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [typed(item) for item in value]
-    return (type(value).__name__, value)
+    return (a.path, a.text, a.plain) == (b.path, b.text, b.plain) and same_data(a.data, b.data)
 
 
 def slow_here(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:

@@ -278,7 +278,7 @@ class _CrossChecker:
     def after_cards(self) -> None:
         """What needs every card: ids used twice, terms no card uses."""
         self._ids("cards")
-        self._unused(self.used)
+        self._unused()
 
     def _ids(self, folder: str) -> None:
         key = "vocabulary" if folder == "vocab" else "id"
@@ -332,12 +332,12 @@ class _CrossChecker:
                 self.problems.append(Diagnostic(item.shown, 1, 1, "WW112", f"'{stem}' is not a vocabulary",
                                                 hint="vocabularies are " + ", ".join(VOCABULARIES)))
 
-    def _term(self, item: _File, loc: Loc, vocabulary: str, used: dict[str, set[str]]) -> None:
+    def _term(self, item: _File, loc: Loc, vocabulary: str) -> None:
         assert item.doc is not None
         value = item.doc.get(loc)
         terms = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         known = self.vocab_terms.get(vocabulary)
-        seen = used[vocabulary]
+        seen = self.used[vocabulary]
         for index, term in enumerate(terms):
             if not isinstance(term, str):
                 continue
@@ -352,7 +352,7 @@ class _CrossChecker:
         assert item.doc is not None
         source_ids, dataset_ids = self.source_ids, self.dataset_ids
         for loc, vocabulary in _CARD_TERMS:
-            self._term(item, loc, vocabulary, self.used)
+            self._term(item, loc, vocabulary)
         effect = item.doc.get(("effect",))
         if effect in ("benefit", "mixed") and item.doc.get(("benefit",)) is None:
             self.at(item, ("effect",), "WW208", f"a {effect} finding needs 'benefit': what is gained")
@@ -394,7 +394,8 @@ class _CrossChecker:
                 if table is not None:
                     self.dataset_tables[item.obj.id] = table
 
-    def _unused(self, used: dict[str, set[str]]) -> None:
+    def _unused(self) -> None:
+        used = self.used
         for item in self.by_folder["vocab"]:
             name = item.path.stem
             terms = item.doc.get(("terms",)) if item.doc else None
