@@ -33,7 +33,7 @@ GOOD = CARD.format(id="broken")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 SAFE = settings(deadline=None, database=None)
 """No deadline: a first example pays for imports and caches. No database: nothing is written into the repository."""
-SHARED_DIR = [HealthCheck.function_scoped_fixture]
+SHARED_DIR = [*settings().suppress_health_check, HealthCheck.function_scoped_fixture]
 """The evidence folder is made once per test and each example overwrites its one card: resetting it per example
 is what the check asks for, and is done by hand (see _place)."""
 
